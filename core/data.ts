@@ -1,0 +1,41 @@
+import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { KongLogEntry } from './kong/entry.js';
+
+/** The two kinds of data that travel through a pipeline. */
+export type Signal = 'logs' | 'metrics';
+
+/** Parsed Kong log entries, as the Kong logging plugins send them (one object per proxied request). */
+export interface LogBatch {
+  readonly signal: 'logs';
+  readonly entries: readonly KongLogEntry[];
+}
+
+/**
+ * Metrics in the OpenTelemetry SDK's own shape: the very type `OTLPMetricExporter.export()` takes and
+ * `PrometheusSerializer` renders, so no component converts between models.
+ */
+export interface MetricBatch {
+  readonly signal: 'metrics';
+  readonly resourceMetrics: readonly ResourceMetrics[];
+}
+
+export type Batch = LogBatch | MetricBatch;
+
+export function logBatch(entries: readonly KongLogEntry[]): LogBatch {
+  return { signal: 'logs', entries };
+}
+
+export function metricBatch(resourceMetrics: readonly ResourceMetrics[]): MetricBatch {
+  return { signal: 'metrics', resourceMetrics };
+}
+
+/** Number of data points in a metric batch (what self-telemetry counts for metrics). */
+export function countDataPoints(batch: MetricBatch): number {
+  let n = 0;
+  for (const rm of batch.resourceMetrics) {
+    for (const sm of rm.scopeMetrics) {
+      for (const m of sm.metrics) n += m.dataPoints.length;
+    }
+  }
+  return n;
+}

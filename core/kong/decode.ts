@@ -1,0 +1,70 @@
+import { isObject, type KongLogEntry } from './entry.js';
+
+/**
+ * The one entry decoder every Kong-log receiver shares (http-log bodies, tcp-log and file-log lines,
+ * udp-log datagrams), so all of them follow the same bad-input rules.
+ */
+
+export interface RejectedEntry {
+  /** Position in the received array (0 for a single object, the line number for line protocols). */
+  readonly index: number;
+  readonly reason: string;
+}
+
+export interface DecodedEntries {
+  readonly entries: KongLogEntry[];
+  readonly rejected: RejectedEntry[];
+}
+
+/**
+ * Why an object is not a Kong log entry, or undefined when it is one. An entry must carry at least one
+ * of the sections that instruments read: an HTTP request/response, a stream session, or latencies.
+ */
+export function unusableReason(v: unknown): string | undefined {
+  if (!isObject(v)) return `not a JSON object (${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v})`;
+  if (isObject(v.request) || isObject(v.response) || isObject(v.session) || isObject(v.latencies) || isObject(v.ai)) {
+    return undefined;
+  }
+  return 'not a Kong log entry (none of request, response, session, latencies, ai is an object)';
+}
+
+/**
+ * Sorts an already-parsed body into usable entries and rejected ones. A body that is neither an object
+ * nor an array is an error for the whole body (returned as a string); a single object that is not an
+ * entry is also an error, since there is nothing good to keep.
+ */
+export function decodeParsedBody(body: unknown): DecodedEntries | string {
+  if (Array.isArray(body)) {
+    const entries: KongLogEntry[] = [];
+    const rejected: RejectedEntry[] = [];
+    for (let i = 0; i < body.length; i++) {
+      const reason = unusableReason(body[i]);
+      if (reason === undefined) entries.push(body[i] as KongLogEntry);
+      else rejected.push({ index: i, reason });
+    }
+    return { entries, rejected };
+  }
+  if (isObject(body)) {
+    const reason = unusableReason(body);
+    return reason === undefined ? { entries: [body], rejected: [] } : reason;
+  }
+  return `body must be a JSON object or an array of objects, got ${body === null ? 'null' : typeof body}`;
+}
+
+/** Parses JSON text and decodes it; malformed JSON is an error naming the parser's complaint. */
+export function decodeJsonText(text: string): DecodedEntries | string {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    return `malformed JSON: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  return decodeParsedBody(body);
+}
+
+/** Compact description of rejected entries for one warning log line: indexes and first reasons. */
+export function describeRejected(rejected: readonly RejectedEntry[], max = 20): { indexes: number[]; reasons: string[] } {
+  const indexes = rejected.slice(0, max).map((r) => r.index);
+  const reasons = [...new Set(rejected.slice(0, max).map((r) => r.reason))];
+  return { indexes, reasons };
+}

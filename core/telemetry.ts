@@ -1,0 +1,136 @@
+/**
+ * The collector's own counters and gauges (accepted, refused, dropped, sent, failed, queue size…), kept
+ * apart from the user's metrics so a broken pipeline can still report on itself. Names follow the
+ * OTel Collector's `otelcol_*` self-metrics with a `kongtel_` prefix; rendered in Prometheus text.
+ */
+
+export type Labels = Readonly<Record<string, string>>;
+
+export interface CounterHandle {
+  add(n?: number): void;
+}
+
+export interface GaugeHandle {
+  set(v: number): void;
+}
+
+interface Series {
+  labels: Labels;
+  value: number;
+  read?: () => number;
+}
+
+interface Family {
+  type: 'counter' | 'gauge';
+  help: string;
+  series: Map<string, Series>;
+}
+
+function labelKey(labels: Labels): string {
+  const keys = Object.keys(labels).sort();
+  let s = '';
+  for (const k of keys) s += `${k}=${labels[k]}\u0000`;
+  return s;
+}
+
+function escapeLabelValue(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+export class SelfTelemetry {
+  private readonly families = new Map<string, Family>();
+
+  /** A monotonic counter; `name` should end in `_total`. Handles are cheap to keep and to call. */
+  counter(name: string, help: string, labels: Labels = {}): CounterHandle {
+    const s = this.series(name, 'counter', help, labels);
+    return {
+      add: (n = 1) => {
+        s.value += n;
+      },
+    };
+  }
+
+  gauge(name: string, help: string, labels: Labels = {}): GaugeHandle {
+    const s = this.series(name, 'gauge', help, labels);
+    return {
+      set: (v) => {
+        s.value = v;
+      },
+    };
+  }
+
+  /** A gauge whose value is read when rendered (queue sizes, memory). */
+  observableGauge(name: string, help: string, labels: Labels, read: () => number): void {
+    this.series(name, 'gauge', help, labels).read = read;
+  }
+
+  /** Current value of one series (0 when it was never touched). */
+  value(name: string, labels: Labels = {}): number {
+    const s = this.families.get(name)?.series.get(labelKey(labels));
+    if (!s) return 0;
+    return s.read ? s.read() : s.value;
+  }
+
+  /** Sum over every series of a family whose labels include `match`. */
+  sum(name: string, match: Labels = {}): number {
+    const f = this.families.get(name);
+    if (!f) return 0;
+    let total = 0;
+    for (const s of f.series.values()) {
+      if (Object.entries(match).every(([k, v]) => s.labels[k] === v)) total += s.read ? s.read() : s.value;
+    }
+    return total;
+  }
+
+  renderPrometheus(): string {
+    const out: string[] = [];
+    for (const [name, f] of [...this.families].sort(([a], [b]) => a.localeCompare(b))) {
+      out.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
+      for (const s of f.series.values()) {
+        const labels = Object.entries(s.labels)
+          .map(([k, v]) => `${k}="${escapeLabelValue(v)}"`)
+          .join(',');
+        const v = s.read ? s.read() : s.value;
+        out.push(`${name}${labels ? `{${labels}}` : ''} ${v}`);
+      }
+    }
+    return out.join('\n') + '\n';
+  }
+
+  private series(name: string, type: Family['type'], help: string, labels: Labels): Series {
+    let f = this.families.get(name);
+    if (!f) {
+      f = { type, help, series: new Map() };
+      this.families.set(name, f);
+    }
+    const key = labelKey(labels);
+    let s = f.series.get(key);
+    if (!s) {
+      s = { labels: { ...labels }, value: 0 };
+      f.series.set(key, s);
+    }
+    return s;
+  }
+}
+
+/**
+ * The self-metric names every component uses, in one place so they cannot drift. Labels: `receiver`,
+ * `processor` + `pipeline`, `exporter` = the component id; `reason` where a count has several causes.
+ */
+export const SelfMetric = {
+  receiverAcceptedLogRecords: 'kongtel_receiver_accepted_log_records_total',
+  receiverRefusedLogRecords: 'kongtel_receiver_refused_log_records_total',
+  receiverRejectedLogRecords: 'kongtel_receiver_rejected_log_records_total',
+  receiverAcceptedMetricPoints: 'kongtel_receiver_accepted_metric_points_total',
+  receiverRefusedMetricPoints: 'kongtel_receiver_refused_metric_points_total',
+  receiverRequests: 'kongtel_receiver_requests_total',
+  processorIncomingItems: 'kongtel_processor_incoming_items_total',
+  processorOutgoingItems: 'kongtel_processor_outgoing_items_total',
+  processorDroppedMetricPoints: 'kongtel_processor_dropped_metric_points_total',
+  exporterSentMetricPoints: 'kongtel_exporter_sent_metric_points_total',
+  exporterSendFailedMetricPoints: 'kongtel_exporter_send_failed_metric_points_total',
+  exporterEnqueueFailedMetricPoints: 'kongtel_exporter_enqueue_failed_metric_points_total',
+  exporterRetries: 'kongtel_exporter_retries_total',
+  exporterQueueSize: 'kongtel_exporter_queue_size',
+  exporterQueueCapacity: 'kongtel_exporter_queue_capacity',
+} as const;
