@@ -39,3 +39,19 @@ export function countDataPoints(batch: MetricBatch): number {
   }
   return n;
 }
+
+/**
+ * OTLP's `DataPointFlags.FLAG_NO_RECORDED_VALUE`: the point marks a stream as stale rather than carrying a
+ * value. The SDK's `DataPoint` has no flags field, so points that carry flags (decoded from OTLP, or
+ * produced by a processor) add an optional `flags` member; everything else treats its absence as 0.
+ */
+export const FLAG_NO_RECORDED_VALUE = 1;
+
+export interface DataPointFlags {
+  readonly flags?: number;
+}
+
+export function hasNoRecordedValue(point: object): boolean {
+  const flags = (point as DataPointFlags).flags;
+  return typeof flags === 'number' && (flags & FLAG_NO_RECORDED_VALUE) !== 0;
+}
