@@ -7,3 +7,7 @@ export * from './component.js';
 export * from './config/units.js';
 export * from './kong/entry.js';
 export * from './kong/decode.js';
+export * from './config/errors.js';
+export * from './config/load.js';
+export * from './pipeline/fanout.js';
+export * from './pipeline/collector.js';
