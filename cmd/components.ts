@@ -1,0 +1,13 @@
+import type { Factory } from '../core/index.js';
+import { kongHttpLogReceiverFactory } from '../receivers/kong_http_log/index.js';
+import { kongMetricsFactory } from '../processors/kong_metrics/index.js';
+import { prometheusExporterFactory } from '../exporters/prometheus/index.js';
+import { healthCheckExtensionFactory } from '../extensions/health_check/index.js';
+
+/** Every component this build of kongtel knows, as the Collector's `components.go` lists them. */
+export const FACTORIES: readonly Factory[] = [
+  kongHttpLogReceiverFactory,
+  kongMetricsFactory,
+  prometheusExporterFactory,
+  healthCheckExtensionFactory,
+];

@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { stringify } from 'yaml';
+import { ConfigError, loadConfigFile } from '../core/index.js';
+import { FACTORIES } from './components.js';
+import { redactConfig } from './redact.js';
+import { runCollector } from './run.js';
+import { VERSION } from './version.js';
+
+const program = new Command()
+  .name('kongtel')
+  .description("Kong Gateway's logs and metrics → OpenTelemetry metrics (kong.*, http.server.*, gen_ai.*), pushed over OTLP or served to Prometheus.")
+  .version(VERSION)
+  // Options before a subcommand belong to kongtel itself, after it to the subcommand (`kongtel run --config f`).
+  .enablePositionalOptions()
+  .option('-c, --config <file>', 'pipeline config (YAML)')
+  .action(async (opts: { config?: string }) => {
+    if (!opts.config) {
+      program.help({ error: true });
+    }
+    process.exitCode = await runCollector(opts.config as string);
+  });
+
+program
+  .command('run')
+  .description('run the collector (the default command)')
+  .requiredOption('-c, --config <file>', 'pipeline config (YAML)')
+  .action(async (opts: { config: string }) => {
+    process.exitCode = await runCollector(opts.config);
+  });
+
+program
+  .command('validate')
+  .description('check a config and print every error with its key path; exit 0 when it is valid')
+  .requiredOption('-c, --config <file>', 'pipeline config (YAML)')
+  .action((opts: { config: string }) => {
+    try {
+      const config = loadConfigFile(opts.config, FACTORIES);
+      for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
+      process.stdout.write(`${opts.config}: valid (${config.pipelines.length} pipeline${config.pipelines.length === 1 ? '' : 's'}: ${config.pipelines.map((p) => p.id).join(', ')})\n`);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = 1;
+    }
+  });
+
+program
+  .command('print-config')
+  .description('print the config after ${env:…} substitution, with every secret redacted')
+  .requiredOption('-c, --config <file>', 'pipeline config (YAML)')
+  .action((opts: { config: string }) => {
+    try {
+      const config = loadConfigFile(opts.config, FACTORIES);
+      process.stdout.write(stringify(redactConfig(config.tree, config.fromEnv)));
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = 1;
+    }
+  });
+
+await program.parseAsync(process.argv);

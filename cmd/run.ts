@@ -1,0 +1,62 @@
+import { Collector, ConfigError, createLogger, errorMessage, loadConfigFile, type Logger } from '../core/index.js';
+import { FACTORIES } from './components.js';
+import { VERSION } from './version.js';
+
+/**
+ * `kongtel --config FILE`: load, start, run until SIGTERM/SIGINT, then shut down within
+ * `service.shutdown_timeout`. Exit 0 after a clean shutdown, 1 on a config error, a start failure or a
+ * shutdown that ran out of time.
+ */
+export async function runCollector(configFile: string): Promise<number> {
+  let config;
+  try {
+    config = loadConfigFile(configFile, FACTORIES);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const logger = createLogger(config.service.telemetry.logs.level);
+  for (const w of config.warnings) logger.warn(w);
+  const collector = new Collector(config, { logger, version: VERSION });
+  installCrashGuards(logger);
+
+  logger.info({ version: VERSION, config: configFile }, 'starting kongtel');
+  try {
+    await collector.start();
+  } catch (err) {
+    logger.error({ err: errorMessage(err) }, 'kongtel could not start');
+    await flushLogger(logger);
+    return 1;
+  }
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ signal }, 'shutting down: receivers stop accepting, pipelines flush, exporters drain');
+  // A second signal means "now": exit without waiting for the flush.
+  const force = () => {
+    logger.warn('second signal: exiting without finishing the shutdown');
+    process.exit(1);
+  };
+  process.once('SIGTERM', force);
+  process.once('SIGINT', force);
+  const clean = await collector.shutdown();
+  logger.info({ clean }, 'kongtel stopped');
+  await flushLogger(logger);
+  return clean ? 0 : 1;
+}
+
+/** After start-up nothing may crash the collector silently: log what escaped and keep serving. */
+function installCrashGuards(logger: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: errorMessage(reason) }, 'unhandled promise rejection (a bug: please report it)');
+  });
+}
+
+function flushLogger(logger: Logger): Promise<void> {
+  return new Promise((resolve) => logger.flush(() => resolve()));
+}
