@@ -1,0 +1,112 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzip } from 'node:zlib';
+import type { HostPort, Logger } from '../../core/index.js';
+import { CONTENT_TYPE } from './renderer.js';
+
+/**
+ * Serves `GET /metrics` (and HEAD). Other paths answer 404, other methods 405. The body is gzipped when
+ * the scraper accepts it, as Prometheus does by default: text exposition compresses about tenfold.
+ */
+export class MetricsHttpServer {
+  private server: Server | undefined;
+  private bound: HostPort | undefined;
+  private renderFailed = false;
+
+  constructor(
+    private readonly render: () => string,
+    private readonly logger: Logger,
+  ) {}
+
+  get address(): HostPort | undefined {
+    return this.bound;
+  }
+
+  listen(where: HostPort, id: string): Promise<HostPort> {
+    const server = createServer((req, res) => this.handle(req, res));
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException): void => {
+        this.server = undefined;
+        reject(
+          new Error(
+            `exporters.${id}.endpoint: cannot listen on ${where.host}:${where.port} (${err.code ?? err.message}); ` +
+              'set endpoint to a free host:port, e.g. "0.0.0.0:9465"',
+          ),
+        );
+      };
+      server.once('error', onError);
+      server.listen(where.port, where.host, () => {
+        server.off('error', onError);
+        // A socket error after start-up is logged, never thrown: nothing crashes after start-up.
+        server.on('error', (err: NodeJS.ErrnoException) => this.logger.error({ code: err.code }, 'metrics server error'));
+        const a = server.address() as AddressInfo;
+        this.bound = { host: a.address, port: a.port };
+        resolve(this.bound);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return Promise.resolve();
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      // Scrapers keep connections alive; do not wait for them to hang up.
+      server.closeAllConnections();
+    });
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    if (path !== '/metrics') {
+      send(res, 404, 'not found: metrics are served at /metrics\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      send(res, 405, 'method not allowed: use GET\n');
+      return;
+    }
+    let body: string;
+    try {
+      body = this.render();
+    } catch (err) {
+      if (!this.renderFailed) {
+        this.renderFailed = true;
+        this.logger.error({ err }, 'rendering /metrics failed (logged once)');
+      }
+      send(res, 500, 'internal error while rendering metrics\n');
+      return;
+    }
+    const head = req.method === 'HEAD';
+    const acceptsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    if (!acceptsGzip) {
+      sendMetrics(res, Buffer.from(body, 'utf8'), undefined, head);
+      return;
+    }
+    gzip(body, (err, zipped) => {
+      if (err) sendMetrics(res, Buffer.from(body, 'utf8'), undefined, head);
+      else sendMetrics(res, zipped, 'gzip', head);
+    });
+  }
+}
+
+function sendMetrics(res: ServerResponse, body: Buffer, encoding: string | undefined, head: boolean): void {
+  res.statusCode = 200;
+  res.setHeader('Content-Type', CONTENT_TYPE);
+  if (encoding) res.setHeader('Content-Encoding', encoding);
+  res.setHeader('Vary', 'Accept-Encoding');
+  res.setHeader('Content-Length', body.length);
+  res.end(head ? undefined : body);
+}
+
+function send(res: ServerResponse, status: number, text: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}

@@ -1,0 +1,41 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
+import { attributeText } from './labels.js';
+
+/**
+ * What one stream is: resource attributes + scope (name, version, schema URL) + metric name + unit +
+ * type + point attributes. Every part is length-prefixed, so no value can forge a separator, and the
+ * description and temporality are not part of it (as in the Collector's stream identity).
+ */
+
+/** Keys sorted; each key and typed value length-prefixed (`"1"` and `1` are different attributes). */
+export function attributesKey(attrs: Attributes): string {
+  const keys = Object.keys(attrs);
+  if (keys.length === 0) return '';
+  if (keys.length > 1) keys.sort();
+  let s = '';
+  for (const k of keys) {
+    const v = attrs[k];
+    if (v === undefined || v === null) continue;
+    const text = attributeText(v);
+    s += `${k.length}:${k}${typeof v === 'string' ? 's' : typeof v === 'object' ? 'a' : typeof v === 'number' ? 'n' : 'b'}${text.length}:${text}`;
+  }
+  return s;
+}
+
+function part(s: string): string {
+  return `${s.length}:${s}`;
+}
+
+/** The part of a stream's identity shared by every point of one metric in one scope of one resource. */
+export function metricKey(
+  resourceKey: string,
+  scope: InstrumentationScope,
+  name: string,
+  unit: string,
+  kind: string,
+): string {
+  return (
+    part(resourceKey) + part(scope.name) + part(scope.version ?? '') + part(scope.schemaUrl ?? '') + part(name) + part(unit) + kind
+  );
+}
