@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { KongEntryGenerator } from './kong_entries.js';
+import { closedLoop, openLoop, percentile, type LoadResult } from './load.js';
+
+/**
+ * http-log ingest: the real `kongtel` process (kong_http_log → kong_metrics → prometheus) against a
+ * bare JSON.parse server, same bodies (batches of 100 entries, half with AI sections), same load
+ * generator, same run. Then p99 latency at half of kongtel's sustained rate, and kongtel's RSS.
+ */
+
+export interface BenchLine {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+}
+
+const DIST = new URL('../', import.meta.url).pathname;
+const CONNECTIONS = 16;
+const WARMUP_MS = 2_000;
+const MEASURE_MS = 8_000;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHttp(url: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function rssMiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+export async function benchHttpLog(): Promise<BenchLine[]> {
+  const gen = new KongEntryGenerator(7);
+  const bodies: Buffer[] = [];
+  for (let i = 0; i < 200; i++) bodies.push(Buffer.from(JSON.stringify(gen.many(100, 0.5).map((g) => g.entry))));
+  const avgEntryBytes = bodies.reduce((n, b) => n + b.length, 0) / (bodies.length * 100);
+
+  // The ceiling: a bare server that only parses.
+  const barePort = await freePort();
+  const bare = spawn(process.execPath, [join(DIST, 'bench/bare_server.js'), String(barePort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await waitHttp(`http://127.0.0.1:${barePort}/`).catch(() => {});
+  await closedLoop(barePort, '/', bodies, 100, CONNECTIONS, WARMUP_MS);
+  const bareResult = await closedLoop(barePort, '/', bodies, 100, CONNECTIONS, MEASURE_MS);
+  bare.kill('SIGTERM');
+
+  // kongtel, the real CLI.
+  const [logPort, promPort, healthPort] = [await freePort(), await freePort(), await freePort()];
+  const dir = mkdtempSync(join(tmpdir(), 'kongtel-bench-'));
+  const config = join(dir, 'pipelines.yaml');
+  writeFileSync(
+    config,
+    `receivers:\n  kong_http_log:\n    endpoint: 127.0.0.1:${logPort}\nprocessors:\n  kong_metrics:\n    interval: 10s\nexporters:\n  prometheus:\n    endpoint: 127.0.0.1:${promPort}\nextensions:\n  health_check:\n    endpoint: 127.0.0.1:${healthPort}\nservice:\n  extensions: [health_check]\n  telemetry:\n    logs: { level: warn }\n    metrics: { address: "" }\n  pipelines:\n    metrics:\n      receivers: [kong_http_log]\n      processors: [kong_metrics]\n      exporters: [prometheus]\n`,
+  );
+  const kongtel = spawn(process.execPath, [join(DIST, 'cmd/kongtel.js'), '--config', config], { stdio: ['ignore', 'inherit', 'inherit'] });
+  await waitHttp(`http://127.0.0.1:${healthPort}/`);
+  await closedLoop(logPort, '/', bodies, 100, CONNECTIONS, WARMUP_MS);
+  const kongtelResult: LoadResult = await closedLoop(logPort, '/', bodies, 100, CONNECTIONS, MEASURE_MS);
+  const afterThroughput = rssMiB(kongtel.pid as number);
+  const halfRate = kongtelResult.entriesPerSecond / 2 / 100;
+  const latency = await openLoop(logPort, '/', bodies, 100, halfRate, 5_000);
+  const afterLatency = rssMiB(kongtel.pid as number);
+  kongtel.kill('SIGTERM');
+  await new Promise((r) => kongtel.once('exit', r));
+
+  return [
+    { name: 'http-log entry size (avg)', value: avgEntryBytes, unit: 'bytes' },
+    { name: 'bare JSON.parse server', value: bareResult.entriesPerSecond, unit: 'entries/s' },
+    { name: 'kongtel http-log → kong_metrics → prometheus', value: kongtelResult.entriesPerSecond, unit: 'entries/s' },
+    { name: 'ratio kongtel / bare (target ≥ 0.6)', value: kongtelResult.entriesPerSecond / bareResult.entriesPerSecond, unit: '×' },
+    { name: 'kongtel non-2xx answers under load', value: kongtelResult.non2xx, unit: 'requests' },
+    { name: `p50 latency at half rate (${Math.round(halfRate * 100)} entries/s)`, value: percentile(latency.latenciesMs, 50), unit: 'ms' },
+    { name: `p99 latency at half rate (${Math.round(halfRate * 100)} entries/s)`, value: percentile(latency.latenciesMs, 99), unit: 'ms' },
+    { name: 'kongtel RSS after the run', value: afterLatency.rss, unit: 'MiB' },
+    { name: 'kongtel peak RSS', value: Math.max(afterThroughput.peak, afterLatency.peak), unit: 'MiB' },
+  ];
+}
