@@ -1,13 +1,19 @@
 import type { Factory } from '../core/index.js';
 import { kongHttpLogReceiverFactory } from '../receivers/kong_http_log/index.js';
 import { kongMetricsFactory } from '../processors/kong_metrics/index.js';
+import { cumulativeToDeltaFactory } from '../processors/cumulativetodelta/index.js';
+import { batchFactory } from '../processors/batch/index.js';
 import { prometheusExporterFactory } from '../exporters/prometheus/index.js';
+import { otlpHttpExporterFactory } from '../exporters/otlphttp/index.js';
 import { healthCheckExtensionFactory } from '../extensions/health_check/index.js';
 
 /** Every component this build of kongtel knows, as the Collector's `components.go` lists them. */
 export const FACTORIES: readonly Factory[] = [
   kongHttpLogReceiverFactory,
   kongMetricsFactory,
+  cumulativeToDeltaFactory,
+  batchFactory,
   prometheusExporterFactory,
+  otlpHttpExporterFactory,
   healthCheckExtensionFactory,
 ];

@@ -12,9 +12,15 @@ export function redactConfig(tree: unknown, fromEnv: ReadonlySet<string>, path =
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(tree)) {
       const childPath = path ? `${path}.${k}` : k;
-      out[k] = SECRET_KEY.test(k) && (typeof v === 'string' || typeof v === 'number') ? REDACTED : redactConfig(v, fromEnv, childPath);
+      out[k] = SECRET_KEY.test(k) && (typeof v === 'string' || typeof v === 'number') ? REDACTED : k === 'headers' ? redactValues(v) : redactConfig(v, fromEnv, childPath);
     }
     return out;
   }
   return tree;
+}
+
+/** Header maps carry credentials under any name (`X-Api-Key`, `DD-API-KEY`…): show names, never values. */
+function redactValues(headers: unknown): unknown {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) return headers;
+  return Object.fromEntries(Object.keys(headers).map((k) => [k, REDACTED]));
 }

@@ -103,7 +103,7 @@ export function parseConfig(text: string, file: string, factories: readonly Fact
   if (serviceTree === undefined || serviceTree === null) {
     issues.push({ path: 'service', message: 'required: a service section with at least one pipeline' });
   } else {
-    const parsed = serviceSchema.safeParse(serviceTree);
+    const parsed = serviceSchema.safeParse(serviceTree, { reportInput: true });
     if (parsed.success) service = parsed.data;
     else issues.push(...zodIssuesToConfigIssues('service', serviceSchema, parsed.error));
   }
@@ -114,7 +114,7 @@ export function parseConfig(text: string, file: string, factories: readonly Fact
     const ids = Object.keys(service.pipelines);
     if (ids.length === 0) issues.push({ path: 'service.pipelines', message: 'at least one pipeline is required (e.g. "metrics")' });
     for (const id of ids) {
-      const parsed = pipelineSchema.safeParse(service.pipelines[id]);
+      const parsed = pipelineSchema.safeParse(service.pipelines[id], { reportInput: true });
       if (!parsed.success) {
         issues.push(...zodIssuesToConfigIssues(`service.pipelines.${id}`, pipelineSchema, parsed.error));
         continue;
@@ -160,7 +160,7 @@ function parseSection(section: Section, value: unknown, factories: readonly Fact
       });
       continue;
     }
-    const parsed = factory.configSchema.safeParse(raw ?? {});
+    const parsed = factory.configSchema.safeParse(raw ?? {}, { reportInput: true });
     if (!parsed.success) {
       issues.push(...zodIssuesToConfigIssues(path, factory.configSchema, parsed.error));
       continue;
