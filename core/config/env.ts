@@ -15,6 +15,8 @@ export interface Substitution {
   readonly value: unknown;
   /** Key paths whose value came (partly) from the environment: print-config redacts them. */
   readonly fromEnv: ReadonlySet<string>;
+  /** Paths whose whole value was one reference read as a number or boolean, with the variable's text. */
+  readonly typedFromEnv: ReadonlyMap<string, string>;
   /** Variables referenced without a default that are not set. */
   readonly unset: readonly { path: string; variable: string }[];
 }
@@ -24,6 +26,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export function substituteEnv(tree: unknown, env: Env): Substitution {
   const fromEnv = new Set<string>();
   const unset: { path: string; variable: string }[] = [];
+  const typedFromEnv = new Map<string, string>();
 
   const substituteString = (s: string, path: string): unknown => {
     if (!s.includes('$')) return s;
@@ -41,7 +44,10 @@ export function substituteEnv(tree: unknown, env: Env): Substitution {
     if (touched) fromEnv.add(path);
     if (whole && out !== '') {
       const scalar: unknown = parseYamlScalar(out);
-      if (typeof scalar === 'number' || typeof scalar === 'boolean') return scalar;
+      if (typeof scalar === 'number' || typeof scalar === 'boolean') {
+        typedFromEnv.set(path, out);
+        return scalar;
+      }
     }
     return out;
   };
@@ -57,5 +63,5 @@ export function substituteEnv(tree: unknown, env: Env): Substitution {
     return v;
   };
 
-  return { value: walk(tree, ''), fromEnv, unset };
+  return { value: walk(tree, ''), fromEnv, typedFromEnv, unset };
 }

@@ -94,7 +94,7 @@ export function parseConfig(text: string, file: string, factories: readonly Fact
   // second "is not defined" error on top of the real one.
   const written = {} as Record<Section, Set<string>>;
   for (const section of SECTIONS) {
-    components[section] = parseSection(section, tree[section], factories, issues);
+    components[section] = parseSection(section, tree[section], factories, substitution.typedFromEnv, issues);
     written[section] = new Set(isMap(tree[section]) ? Object.keys(tree[section]) : []);
   }
 
@@ -110,7 +110,7 @@ export function parseConfig(text: string, file: string, factories: readonly Fact
 
   const pipelines: PipelineConfig[] = [];
   if (service) {
-    checkExtensions(service, components, written, issues);
+    checkExtensions(service, written, issues);
     const ids = Object.keys(service.pipelines);
     if (ids.length === 0) issues.push({ path: 'service.pipelines', message: 'at least one pipeline is required (e.g. "metrics")' });
     for (const id of ids) {
@@ -134,7 +134,13 @@ function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function parseSection(section: Section, value: unknown, factories: readonly Factory[], issues: ConfigIssue[]): Map<string, ComponentConfig> {
+function parseSection(
+  section: Section,
+  value: unknown,
+  factories: readonly Factory[],
+  typedFromEnv: ReadonlyMap<string, string>,
+  issues: ConfigIssue[],
+): Map<string, ComponentConfig> {
   const out = new Map<string, ComponentConfig>();
   if (value === undefined || value === null) return out;
   if (!isMap(value)) {
@@ -160,7 +166,7 @@ function parseSection(section: Section, value: unknown, factories: readonly Fact
       });
       continue;
     }
-    const parsed = factory.configSchema.safeParse(raw ?? {}, { reportInput: true });
+    const parsed = parseComponent(factory, raw ?? {}, path, typedFromEnv);
     if (!parsed.success) {
       issues.push(...zodIssuesToConfigIssues(path, factory.configSchema, parsed.error));
       continue;
@@ -172,13 +178,39 @@ function parseSection(section: Section, value: unknown, factories: readonly Fact
 
 function checkExtensions(
   service: ServiceConfig,
-  components: Record<Section, Map<string, ComponentConfig>>,
   written: Record<Section, Set<string>>,
   issues: ConfigIssue[],
 ): void {
   service.extensions.forEach((id, i) => {
-    if (!written.extensions.has(id)) issues.push(notDefined(`service.extensions[${i}]`, id, components.extensions));
+    if (!written.extensions.has(id)) issues.push(notDefined(`service.extensions[${i}]`, id, written.extensions));
   });
+}
+
+/**
+ * `${env:ID}` with ID=123 reads as the number 123, which a string field refuses. As the Collector does,
+ * the field's type decides: where a string was expected, the variable's text is used instead.
+ */
+function parseComponent(factory: Factory, raw: unknown, path: string, typedFromEnv: ReadonlyMap<string, string>) {
+  let input = raw;
+  for (let round = 0; ; round++) {
+    const parsed = factory.configSchema.safeParse(input, { reportInput: true });
+    if (parsed.success || round > 8 || typedFromEnv.size === 0) return parsed;
+    const fixes = parsed.error.issues.filter(
+      (i) => i.code === 'invalid_type' && i.expected === 'string' && typedFromEnv.has(i.path.reduce<string>((p, k) => joinPath(p, typeof k === 'number' ? k : String(k)), path)),
+    );
+    if (fixes.length === 0) return parsed;
+    input = structuredClone(input);
+    for (const i of fixes) {
+      const full = i.path.reduce<string>((p, k) => joinPath(p, typeof k === 'number' ? k : String(k)), path);
+      setAt(input, i.path, typedFromEnv.get(full) as string);
+    }
+  }
+}
+
+function setAt(tree: unknown, path: readonly PropertyKey[], value: string): void {
+  let node = tree as Record<PropertyKey, unknown>;
+  for (let i = 0; i < path.length - 1; i++) node = node[path[i]] as Record<PropertyKey, unknown>;
+  node[path[path.length - 1]] = value;
 }
 
 /** An invalid value that came from an unset variable says so: the fix is in the environment, not the file. */
@@ -187,8 +219,8 @@ function explainUnset(issue: ConfigIssue, unset: readonly { path: string; variab
   return u ? { path: issue.path, message: `${issue.message} (its value comes from \${env:${u.variable}}, which is not set)` } : issue;
 }
 
-function notDefined(path: string, id: string, defined: ReadonlyMap<string, ComponentConfig>): ConfigIssue {
-  const guess = closest(id, [...defined.keys()]);
+function notDefined(path: string, id: string, written: ReadonlySet<string>): ConfigIssue {
+  const guess = closest(id, [...written]);
   return { path, message: `"${id}" is not defined${guess ? ` (did you mean "${guess}"?)` : ''}` };
 }
 
@@ -215,7 +247,7 @@ function checkPipeline(
   ] as const) {
     const seen = new Set<string>();
     p[list].forEach((id, i) => {
-      if (!written[section].has(id)) issues.push(notDefined(`${base}.${list}[${i}]`, id, components[section]));
+      if (!written[section].has(id)) issues.push(notDefined(`${base}.${list}[${i}]`, id, written[section]));
       if (seen.has(id)) issues.push({ path: `${base}.${list}[${i}]`, message: `"${id}" is listed twice in this pipeline` });
       seen.add(id);
     });

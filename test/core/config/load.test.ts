@@ -101,3 +101,29 @@ service:
     expect(() => loadConfigFile('/nonexistent/pipelines.yaml', FAKE_FACTORIES, {})).toThrow('/nonexistent/pipelines.yaml: 1 config error:\n  file not found');
   });
 });
+
+describe('typed ${env:} values', () => {
+  it('a numeric variable fills a string field as text and a number field as a number', () => {
+    const text = `
+receivers:
+  kong_http_log:
+    path: \${env:ID}
+processors:
+  batch:
+    send_batch_size: \${env:SIZE}
+exporters: { prometheus: }
+service:
+  pipelines:
+    metrics: { receivers: [kong_http_log], processors: [kong_metrics_missing], exporters: [prometheus] }
+`;
+    expect(() => parseConfig(text, 'x.yaml', FAKE_FACTORIES, { ID: '123', SIZE: '500' })).toThrow(
+      'service.pipelines.metrics.processors[0]: "kong_metrics_missing" is not defined',
+    );
+    const ok = parseConfig(text.replace('[kong_metrics_missing]', '[]').replace('[kong_http_log]', '[otlp]').replace('kong_http_log:', 'otlp:'), 'x.yaml', FAKE_FACTORIES, {
+      ID: '123',
+      SIZE: '500',
+    });
+    expect(ok.components.receivers.get('otlp')?.config).toEqual({ endpoint: '0.0.0.0:8080', path: '123' });
+    expect(ok.components.processors.get('batch')?.config).toEqual({ timeout: 200, send_batch_size: 500 });
+  });
+});
