@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { duration } from '../../core/index.js';
+import { ATTRIBUTE_NAMES, REQUIRED_ATTRIBUTES } from './attributes.js';
+import { HISTOGRAM_NAMES, Instruments } from './instruments.js';
+
+export interface ModelPrice {
+  /** Price of one million input (prompt) tokens, in the operator's currency. */
+  input_per_million: number;
+  /** Price of one million output (completion) tokens. */
+  output_per_million: number;
+}
+
+export interface KongMetricsConfig {
+  /** Emission period, milliseconds. */
+  interval: number;
+  temporality: 'cumulative' | 'delta';
+  /** Attribute names removed from every instrument (e.g. high-cardinality consumer or route). */
+  exclude_attributes: string[];
+  /** Keyed `provider/model`; used when a log entry's `usage.cost` is absent or 0. */
+  pricing: Record<string, ModelPrice>;
+  token_usage_as: 'sum' | 'histogram';
+  /** Histogram instrument name → explicit bucket bounds, replacing the defaults. */
+  buckets: Record<string, number[]>;
+  max_series_per_metric: number;
+}
+
+/**
+ * The closest known name, for "did you mean" hints on misspelt attribute or instrument names: a name
+ * holding every dot-separated part of the given one (a missing namespace), else the nearest by edits.
+ */
+function closest(name: string, known: readonly string[]): string | undefined {
+  const parts = name.split('.');
+  const containing = known.find((k) => parts.every((p) => k.split('.').includes(p)));
+  if (containing !== undefined) return containing;
+  let best: string | undefined;
+  let bestDistance = Math.max(3, Math.ceil(name.length / 3)) + 1;
+  for (const candidate of known) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+function unknownNameMessage(what: string, name: string, known: readonly string[]): string {
+  const hint = closest(name, known);
+  return hint !== undefined
+    ? `unknown ${what} ${JSON.stringify(name)}; did you mean ${JSON.stringify(hint)}?`
+    : `unknown ${what} ${JSON.stringify(name)}; kong_metrics knows: ${known.join(', ')}`;
+}
+
+const attributeName = z.string().superRefine((name, ctx) => {
+  if ((REQUIRED_ATTRIBUTES as readonly string[]).includes(name)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${name} cannot be excluded: it tells apart values that must not be added together (remove it from the list)`,
+    });
+  } else if (!(ATTRIBUTE_NAMES as readonly string[]).includes(name)) {
+    ctx.addIssue({ code: 'custom', message: unknownNameMessage('attribute', name, ATTRIBUTE_NAMES) });
+  }
+});
+
+const price = z.number({ error: 'must be a number (price per one million tokens)' }).nonnegative({ error: 'must be ≥ 0' });
+
+const modelPrice = z.strictObject({
+  input_per_million: price,
+  output_per_million: price,
+});
+
+const PRICING_KEY = /^[^/\s]+\/\S.*$/;
+
+const bounds = z
+  .array(z.number({ error: 'bucket bounds must be numbers' }).finite({ error: 'bucket bounds must be finite' }), {
+    error: 'must be a list of bucket bounds, e.g. [0.1, 0.5, 1]',
+  })
+  .min(1, { error: 'must list at least one bucket bound' })
+  .superRefine((list, ctx) => {
+    for (let i = 1; i < list.length; i++) {
+      if (!(list[i] > list[i - 1])) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: `bucket bounds must be strictly ascending: ${list[i]} follows ${list[i - 1]}`,
+        });
+        return;
+      }
+    }
+  });
+
+export const configSchema: z.ZodType<KongMetricsConfig> = z
+  .strictObject({
+    interval: duration()
+      .refine((ms) => ms > 0, { error: 'must be longer than 0 (e.g. "10s"): it is how often metrics are emitted' })
+      .default(10_000),
+    temporality: z
+      .enum(['cumulative', 'delta'], { error: 'must be "cumulative" (Prometheus, Grafana Cloud) or "delta" (Dynatrace)' })
+      .default('cumulative'),
+    exclude_attributes: z
+      .array(attributeName, { error: 'must be a list of attribute names, e.g. [kong.auth.consumer.name]' })
+      .default([]),
+    pricing: z
+      .record(z.string(), modelPrice, {
+        error: (issue) =>
+          issue.code === 'invalid_type' ? 'must map "provider/model" to { input_per_million, output_per_million }' : undefined,
+      })
+      .default({}),
+    token_usage_as: z
+      .enum(['sum', 'histogram'], {
+        error: 'must be "sum" (a counter, as Kong does) or "histogram" (the GenAI semantic conventions)',
+      })
+      .default('sum'),
+    buckets: z
+      .record(z.string(), bounds, {
+        error: (issue) => (issue.code === 'invalid_type' ? 'must map a histogram name to its bucket bounds' : undefined),
+      })
+      .default({}),
+    max_series_per_metric: z
+      .number({ error: 'must be a whole number of series' })
+      .int({ error: 'must be a whole number of series' })
+      .positive({ error: 'must be at least 1' })
+      .default(10_000),
+  })
+  .superRefine((c, ctx) => {
+    for (const key of Object.keys(c.pricing)) {
+      if (!PRICING_KEY.test(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pricing', key],
+          message: 'pricing keys are "provider/model" as Kong logs them, e.g. "openai/gpt-4o" (meta.provider_name / model)',
+        });
+      }
+    }
+    for (const name of Object.keys(c.buckets)) {
+      if (!HISTOGRAM_NAMES.includes(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['buckets', name],
+          message: unknownNameMessage('histogram', name, HISTOGRAM_NAMES),
+        });
+      } else if (name === Instruments.tokenUsage.name && c.token_usage_as !== 'histogram') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['buckets', name],
+          message:
+            'only used with token_usage_as: histogram (token usage is a sum by default); set that or remove this entry',
+        });
+      }
+    }
+  });

@@ -1,0 +1,62 @@
+import type { Attributes } from '@opentelemetry/api';
+import { OVERFLOW_ATTRIBUTE } from './attributes.js';
+import type { HistogramInstrument, SumInstrument } from './instruments.js';
+import { HistogramSeries, SumSeries } from './series.js';
+
+/** Builds a series' attributes from the fields read off the current entry; called only when a series is new. */
+export type AttributeBuilder<F> = (fields: F) => Attributes;
+
+const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ [OVERFLOW_ATTRIBUTE]: true });
+
+/**
+ * The series of one metric. Past `limit` series, new attribute sets share one overflow series whose only
+ * attribute is `otel.metric.overflow = true` (the OTel SDK's cardinality-limit convention), so totals
+ * stay exact.
+ */
+export class SumMetric {
+  readonly series: SumSeries[] = [];
+  overflow: SumSeries | undefined = undefined;
+
+  constructor(
+    readonly instrument: SumInstrument,
+    private readonly limit: number,
+  ) {}
+
+  get name(): string {
+    return this.instrument.name;
+  }
+
+  /** The series of an attribute set met for the first time (`overflowSet`: one past the tracking cap). */
+  create<F>(overflowSet: boolean, build: AttributeBuilder<F>, fields: F, now: number): SumSeries {
+    if (overflowSet || this.series.length >= this.limit) return (this.overflow ??= new SumSeries(OVERFLOW_ATTRIBUTES, now, true));
+    const s = new SumSeries(build(fields), now, false);
+    this.series.push(s);
+    return s;
+  }
+}
+
+export class HistogramMetric {
+  readonly series: HistogramSeries[] = [];
+  overflow: HistogramSeries | undefined = undefined;
+
+  constructor(
+    readonly instrument: HistogramInstrument,
+    readonly bounds: readonly number[],
+    private readonly limit: number,
+  ) {}
+
+  get name(): string {
+    return this.instrument.name;
+  }
+
+  create<F>(overflowSet: boolean, build: AttributeBuilder<F>, fields: F, now: number): HistogramSeries {
+    if (overflowSet || this.series.length >= this.limit) {
+      return (this.overflow ??= new HistogramSeries(OVERFLOW_ATTRIBUTES, now, true, this.bounds.length + 1));
+    }
+    const s = new HistogramSeries(build(fields), now, false, this.bounds.length + 1);
+    this.series.push(s);
+    return s;
+  }
+}
+
+export type AnyMetric = SumMetric | HistogramMetric;

@@ -1,0 +1,143 @@
+import {
+  type Batch,
+  type ComponentContext,
+  type Consumer,
+  countDataPoints,
+  errorMessage,
+  isBackPressure,
+  metricBatch,
+  type Processor,
+  type Timer,
+} from '../../core/index.js';
+import { KongEntryAggregator } from './aggregator.js';
+import { keptAttributes } from './attributes.js';
+import type { KongMetricsConfig } from './config.js';
+import { type Collected, collectCumulative, collectDelta, restoreDeltas } from './data-points.js';
+import { PriceTable } from './pricing.js';
+import { KongMetricsTelemetry } from './telemetry.js';
+
+/** Scope of every metric kong_metrics produces; the version follows package.json. */
+export const SCOPE = { name: 'kongtel/kong_metrics', version: '0.1.0' } as const;
+
+/**
+ * Aggregates Kong log entries into series and emits them every `interval` and once more on shutdown;
+ * metric batches pass through untouched.
+ */
+export class KongMetricsProcessor implements Processor {
+  private readonly aggregator: KongEntryAggregator;
+  private readonly telemetry: KongMetricsTelemetry;
+  private timer: Timer | undefined;
+  /** The emission in progress (or the last one): each new emission waits for it, so two never interleave. */
+  private emitting: Promise<void> = Promise.resolve();
+  /** Failed emissions in a row: warn on the first, say so when one succeeds again. */
+  private failedInARow = 0;
+  private unreadableLogged = false;
+
+  constructor(
+    private readonly config: KongMetricsConfig,
+    private readonly ctx: ComponentContext,
+    private readonly next: Consumer,
+  ) {
+    this.telemetry = new KongMetricsTelemetry(ctx);
+    this.aggregator = new KongEntryAggregator({
+      kept: keptAttributes(config.exclude_attributes),
+      prices: new PriceTable(config.pricing),
+      tokenUsageAs: config.token_usage_as,
+      buckets: config.buckets,
+      maxSeriesPerMetric: config.max_series_per_metric,
+      onOverflow: (metric) => this.overflowed(metric),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.timer = this.ctx.clock.setInterval(() => void this.emit(false), this.config.interval);
+  }
+
+  async shutdown(): Promise<void> {
+    this.timer?.cancel();
+    this.timer = undefined;
+    await this.emit(true);
+  }
+
+  consume(batch: Batch): Promise<void> {
+    if (batch.signal === 'metrics') {
+      const points = countDataPoints(batch);
+      this.telemetry.itemsIn.add(points);
+      return this.next.consume(batch).then(() => this.telemetry.pointsOut.add(points));
+    }
+    this.telemetry.itemsIn.add(batch.entries.length);
+    const unreadable = this.aggregator.aggregate(batch.entries, this.ctx.clock.now());
+    if (unreadable.length > 0 && !this.unreadableLogged) {
+      this.unreadableLogged = true;
+      this.ctx.logger.warn(
+        { processor: this.ctx.id, entryIndexes: unreadable.slice(0, 20) },
+        'kong_metrics: skipped log entries it could not read (logged once); please report the Kong version that sent them',
+      );
+    }
+    return Promise.resolve();
+  }
+
+  /** Queues one emission behind the previous one; never rejects. */
+  emit(final: boolean): Promise<void> {
+    const run = this.emitting.then(() => this.emitOnce(final));
+    this.emitting = run;
+    return run;
+  }
+
+  private async emitOnce(final: boolean): Promise<void> {
+    const now = this.ctx.clock.now();
+    const collected: Collected =
+      this.config.temporality === 'delta'
+        ? collectDelta(this.aggregator.metrics, now)
+        : collectCumulative(this.aggregator.metrics, now);
+    if (collected.pointCount === 0) return;
+    const batch = metricBatch([
+      { resource: this.ctx.resource, scopeMetrics: [{ scope: { ...SCOPE }, metrics: collected.metrics }] },
+    ]);
+    try {
+      await this.next.consume(batch);
+      this.telemetry.pointsOut.add(collected.pointCount);
+      if (this.failedInARow > 0) {
+        this.ctx.logger.info(
+          { processor: this.ctx.id, failedEmissions: this.failedInARow },
+          'kong_metrics: emission accepted downstream again',
+        );
+        this.failedInARow = 0;
+      }
+    } catch (err) {
+      this.failedInARow++;
+      // Cumulative series are re-sent whole next time; deltas go back into their series.
+      restoreDeltas(collected.taken);
+      if (final) {
+        this.telemetry.droppedAtShutdown.add(collected.pointCount);
+        this.ctx.logger.error(
+          { processor: this.ctx.id, points: collected.pointCount, error: errorMessage(err) },
+          'kong_metrics: the last emission at shutdown was refused downstream; its points are lost ' +
+            '(check the exporters of this pipeline)',
+        );
+      } else if (this.failedInARow === 1) {
+        this.ctx.logger.warn(
+          {
+            processor: this.ctx.id,
+            points: collected.pointCount,
+            backPressure: isBackPressure(err),
+            error: errorMessage(err),
+          },
+          this.config.temporality === 'delta'
+            ? 'kong_metrics: emission refused downstream; the deltas are kept and sent with the next emission'
+            : 'kong_metrics: emission refused downstream; the cumulative values are sent again with the next emission',
+        );
+      }
+    }
+  }
+
+  private overflowed(metric: string): void {
+    if (this.telemetry.overflowPoint(metric)) {
+      this.ctx.logger.warn(
+        { processor: this.ctx.id, metric, maxSeriesPerMetric: this.config.max_series_per_metric },
+        'kong_metrics: metric reached max_series_per_metric; new attribute sets go to its otel.metric.overflow series ' +
+          '(totals stay exact). Raise max_series_per_metric or drop high-cardinality attributes with exclude_attributes',
+      );
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { kongMetricsConfigSchema, kongMetricsFactory } from '../../../processors/kong_metrics/index.js';
+
+/** The config schema: defaults, accepted shapes, and the messages a user sees for refused ones. */
+
+function issues(config: unknown): string[] {
+  const r = kongMetricsConfigSchema.safeParse(config);
+  return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+}
+
+describe('kong_metrics config', () => {
+  it('declares itself as a logs+metrics → metrics processor', () => {
+    expect(kongMetricsFactory.type).toBe('kong_metrics');
+    expect(kongMetricsFactory.kind).toBe('processor');
+    expect(kongMetricsFactory.accepts).toEqual(['logs', 'metrics']);
+    expect(kongMetricsFactory.produces('logs')).toBe('metrics');
+    expect(kongMetricsFactory.produces('metrics')).toBe('metrics');
+  });
+
+  it('parses {} to the full default config', () => {
+    expect(kongMetricsConfigSchema.parse({})).toEqual({
+      interval: 10_000,
+      temporality: 'cumulative',
+      exclude_attributes: [],
+      pricing: {},
+      token_usage_as: 'sum',
+      buckets: {},
+      max_series_per_metric: 10_000,
+    });
+  });
+
+  it('accepts every key in the Collector’s spelling', () => {
+    const c = kongMetricsConfigSchema.parse({
+      interval: '1m30s',
+      temporality: 'delta',
+      exclude_attributes: ['kong.route.name'],
+      pricing: { 'openai/gpt-4o': { input_per_million: 2.5, output_per_million: 10 }, 'meta/llama/3': { input_per_million: 0, output_per_million: 0 } },
+      token_usage_as: 'histogram',
+      buckets: { 'gen_ai.client.token.usage': [10, 100], 'kong.latency.total': [0.5] },
+      max_series_per_metric: 50,
+    });
+    expect(c.interval).toBe(90_000);
+    expect(c.buckets['gen_ai.client.token.usage']).toEqual([10, 100]);
+  });
+
+  it.each([
+    [{ interval: 'soon' }, 'interval: invalid duration "soon"'],
+    [{ interval: 0 }, 'interval: must be longer than 0'],
+    [{ temporality: 'Delta' }, 'temporality: must be "cumulative" (Prometheus, Grafana Cloud) or "delta" (Dynatrace)'],
+    [{ exclude_attributes: ['kong.consumer.name'] }, 'exclude_attributes.0: unknown attribute "kong.consumer.name"; did you mean "kong.auth.consumer.name"?'],
+    [{ exclude_attributes: ['gen_ai.token.type'] }, 'exclude_attributes.0: gen_ai.token.type cannot be excluded'],
+    [{ exclude_attributes: 'kong.route.name' }, 'exclude_attributes: must be a list of attribute names'],
+    [{ pricing: { 'gpt-4o': { input_per_million: 1, output_per_million: 1 } } }, 'pricing.gpt-4o: pricing keys are "provider/model"'],
+    [{ pricing: { 'openai/gpt-4o': { input_per_million: 1 } } }, 'pricing.openai/gpt-4o.output_per_million: must be a number'],
+    [{ pricing: { 'openai/gpt-4o': { input_per_million: -1, output_per_million: 1 } } }, 'pricing.openai/gpt-4o.input_per_million: must be ≥ 0'],
+    [{ token_usage_as: 'gauge' }, 'token_usage_as: must be "sum"'],
+    [{ buckets: { 'kong.latency.total': [1, 0.5] } }, 'buckets.kong.latency.total.1: bucket bounds must be strictly ascending: 0.5 follows 1'],
+    [{ buckets: { 'kong.latency.total': [1, 1] } }, 'buckets.kong.latency.total.1: bucket bounds must be strictly ascending: 1 follows 1'],
+    [{ buckets: { 'kong.latency.total': [] } }, 'buckets.kong.latency.total: must list at least one bucket bound'],
+    [{ buckets: { 'kong.latency.totl': [1] } }, 'buckets.kong.latency.totl: unknown histogram "kong.latency.totl"; did you mean "kong.latency.total"?'],
+    [{ buckets: { 'http.server.request.count': [1] } }, 'buckets.http.server.request.count: unknown histogram'],
+    [{ buckets: { 'gen_ai.client.token.usage': [1] } }, 'buckets.gen_ai.client.token.usage: only used with token_usage_as: histogram'],
+    [{ max_series_per_metric: 0 }, 'max_series_per_metric: must be at least 1'],
+    [{ max_series_per_metric: 1.5 }, 'max_series_per_metric: must be a whole number of series'],
+    [{ intervall: '10s' }, 'intervall'],
+  ])('refuses %j with "%s…"', (config, message) => {
+    const found = issues(config);
+    expect(found.some((m) => m.startsWith(message) || m.includes(message)), found.join('\n')).toBe(true);
+  });
+
+  it('the README example is a valid config', () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../../processors/kong_metrics/README.md', import.meta.url)), 'utf8');
+    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const block of blocks) {
+      const tree = parse(block) as { processors: Record<string, unknown> };
+      const config = kongMetricsConfigSchema.parse(tree.processors.kong_metrics);
+      expect(config.temporality).toBe('delta');
+      expect(config.pricing['openai/gpt-4o']).toEqual({ input_per_million: 2.5, output_per_million: 10 });
+    }
+  });
+});
