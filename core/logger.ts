@@ -9,7 +9,10 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
  * components log counts, indexes and reasons only.
  */
 export function createLogger(level: LogLevel = 'info'): Logger {
-  return pino({ level, base: { service: 'kongtel' } }, pino.destination({ fd: 2, sync: false }));
+  return pino(
+    { level, base: { service: 'kongtel' }, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } },
+    pino.destination({ fd: 2, sync: false }),
+  );
 }
 
 /** A logger that writes nothing (tests, benchmarks). */

@@ -66,7 +66,7 @@ export class PrometheusExporter implements Exporter {
     const bound = await this.server.listen(this.configured, this.ctx.id);
     const every = this.config.metric_expiration;
     if (every > 0) this.sweepTimer = this.ctx.clock.setInterval(() => this.sweep(), Math.max(1000, every));
-    this.ctx.logger.info({ exporter: this.ctx.id, host: bound.host, port: bound.port }, 'serving Prometheus metrics at /metrics');
+    this.ctx.logger.info({ host: bound.host, port: bound.port }, 'serving Prometheus metrics at /metrics');
   }
 
   async shutdown(): Promise<void> {
@@ -129,7 +129,7 @@ export class PrometheusExporter implements Exporter {
   private warnOnce(key: string, message: string): void {
     if (this.warned.has(key) || this.warned.size >= WARN_ONCE_LIMIT) return;
     this.warned.add(key);
-    this.ctx.logger.warn({ exporter: this.ctx.id }, `${message} (logged once)`);
+    this.ctx.logger.warn(`${message} (logged once)`);
   }
 }
 

@@ -127,7 +127,7 @@ export class BatchProcessor implements Processor {
         await this.send(metricBatch(resourceMetrics), n);
       }
     } catch (err) {
-      this.ctx.logger.error({ processor: this.ctx.id, pipeline: this.ctx.pipelineId, error: errorMessage(err) }, 'batch processor failed to send');
+      this.ctx.logger.error({ error: errorMessage(err) }, 'batch processor failed to send');
     } finally {
       // Cleared in the same tick the loop ends, so a consume() right after starts a new loop.
       this.draining = false;
@@ -144,7 +144,7 @@ export class BatchProcessor implements Processor {
       this.telemetry.pointsOut.add(n);
       if (this.failing) {
         this.failing = false;
-        this.ctx.logger.info({ processor: this.ctx.id, pipeline: this.ctx.pipelineId }, 'the next component accepts data again');
+        this.ctx.logger.info('the next component accepts data again');
       }
     } catch (err) {
       // Retrying is the exporter's job (its queue); holding the batch here would only stall everything behind it.

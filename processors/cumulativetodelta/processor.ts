@@ -266,6 +266,6 @@ export class CumulativeToDeltaProcessor implements Processor {
   private warnOnce(reason: string, message: string): void {
     if (this.warned.has(reason)) return;
     this.warned.add(reason);
-    this.ctx.logger.warn({ processor: this.ctx.id, pipeline: this.ctx.pipelineId, reason }, message);
+    this.ctx.logger.warn({ reason }, message);
   }
 }
