@@ -5,7 +5,7 @@ import { PrometheusExporter } from './exporter.js';
 export { PrometheusExporter } from './exporter.js';
 export { prometheusConfigSchema, type PrometheusExporterConfig } from './config.js';
 export { prometheusMetricName, sanitizeLabelName, sanitizeMetricName } from './naming.js';
-export { KONG_FAMILY_RULES, type KongFamilyRule } from './kong_names.js';
+export { KONG_FAMILY_RULES, type KongFamilyRule } from '../../core/kong/prometheus_names.js';
 
 export const prometheusExporterFactory: ExporterFactory<PrometheusExporterConfig> = {
   kind: 'exporter',

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { KONG_RULE_BY_INSTRUMENT, type KongFamilyRule, type KongLabelRule } from './kong_names.js';
+import { KONG_RULE_BY_INSTRUMENT, type KongFamilyRule, type KongLabelRule } from '../../core/kong/prometheus_names.js';
 import { attributeLabels, attributeText, labelText, type LabelMap } from './labels.js';
 import { prometheusMetricName, type OtelMetricKind } from './naming.js';
 import type { ResourceEntry } from './resource_entry.js';
@@ -59,6 +59,7 @@ export function resolveTarget(
 
 /** undefined when the instrument does not have the shape the Kong family needs (it then keeps its OTel name). */
 function kongScale(rule: KongFamilyRule, unit: string, kind: OtelMetricKind): number | undefined {
+  if (rule.type === 'gauge') return kind === 'gauge' || kind === 'sum' ? 1 : undefined;
   if (rule.type === 'histogram') {
     if (kind !== 'histogram') return undefined;
     if (!rule.milliseconds) return 1;

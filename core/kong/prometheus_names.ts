@@ -1,7 +1,10 @@
 /**
- * Kong's Prometheus-plugin families and the OTel instruments they come from (metric-mapping.md, last
- * table; kong-log-format.md §5), for `naming: kong`, so Kong's own Grafana dashboards work unchanged.
- * It is the inverse of the scrape mapping (Kong series → OTel instruments): keep the two in step.
+ * Kong's Prometheus-plugin families and the OTel instruments they correspond to (metric-mapping.md, last
+ * table; kong-log-format.md §5). One table serves both directions, so they cannot drift apart:
+ * - the prometheus exporter's `naming: kong` (OTel instrument → Kong family), so Kong's own Grafana
+ *   dashboards work unchanged;
+ * - kong_metrics' scrape mapping (Kong family → OTel instrument), so a scraped Kong `/metrics` gives the
+ *   same instruments as Kong's logs.
  *
  * Kong's series carry fewer labels than the OTel streams (no method on `kong_http_requests_total`, no
  * consumer on latencies), so several streams feed one Kong series and their values are added up.
@@ -16,6 +19,8 @@ export interface KongLabelRule {
   readonly values?: Readonly<Record<string, string>>;
   /** A constant value instead of an attribute (bandwidth direction of the size histograms). */
   readonly fixed?: string;
+  /** Label values that mean "absent" in Kong's output; the scrape mapping drops the attribute then. */
+  readonly keepEmpty?: boolean;
 }
 
 export interface KongFamilyRule {
@@ -26,11 +31,18 @@ export interface KongFamilyRule {
    * counter: fed by monotonic sums (their value) or by histograms (their sum: bytes of the size
    * histograms, tokens when token usage is recorded as a histogram). histogram: fed by histograms.
    */
-  readonly type: 'counter' | 'histogram';
+  readonly type: 'counter' | 'histogram' | 'gauge';
+  /** The OTel instrument's unit. */
+  readonly unit: string;
   readonly help: string;
   readonly labels: readonly KongLabelRule[];
   /** Kong's latency histograms are in milliseconds: bounds and sum of a histogram in `s` are × 1000. */
   readonly milliseconds?: boolean;
+  /**
+   * Whether a scraped Kong family maps back to this instrument. False where the Kong family is fed by an
+   * instrument of another shape (bandwidth from the size histograms' sums): scraping gives `kong.bandwidth`.
+   */
+  readonly scraped?: boolean;
 }
 
 const SERVICE: KongLabelRule = { label: 'service', from: ['kong.service.name'] };
@@ -43,7 +55,7 @@ const AI_LABELS: readonly KongLabelRule[] = [
   { label: 'ai_provider', from: ['gen_ai.provider.name'] },
   // Kong labels the requested model, not the response model.
   { label: 'ai_model', from: ['gen_ai.request.model'] },
-  { label: 'cache_status', from: ['kong.gen_ai.cache.status'] },
+  { label: 'cache_status', from: ['kong.gen_ai.cache.status'], keepEmpty: true },
   { label: 'vector_db', from: ['kong.gen_ai.vector_db'] },
   { label: 'embeddings_provider', from: ['kong.gen_ai.embeddings.provider'] },
   { label: 'embeddings_model', from: ['kong.gen_ai.embeddings.model'] },
@@ -52,11 +64,13 @@ const AI_LABELS: readonly KongLabelRule[] = [
 
 const LATENCY_LABELS: readonly KongLabelRule[] = [SERVICE, ROUTE, WORKSPACE];
 
-function bandwidth(instrument: string, direction: KongLabelRule): KongFamilyRule {
+function bandwidth(instrument: string, direction: KongLabelRule, scraped: boolean): KongFamilyRule {
   return {
     instrument,
     family: 'kong_bandwidth_bytes',
     type: 'counter',
+    unit: 'By',
+    scraped,
     help: 'Total bandwidth (ingress/egress) throughput in bytes',
     labels: [SERVICE, ROUTE, direction, WORKSPACE, CONSUMER],
   };
@@ -65,6 +79,7 @@ function bandwidth(instrument: string, direction: KongLabelRule): KongFamilyRule
 export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   {
     instrument: 'http.server.request.count',
+    unit: '{request}',
     family: 'kong_http_requests_total',
     type: 'counter',
     help: 'HTTP status codes per Consumer/Service/Route in Kong Gateway',
@@ -81,6 +96,7 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   },
   {
     instrument: 'kong.latency.total',
+    unit: 's',
     family: 'kong_request_latency_ms',
     type: 'histogram',
     help: 'Total latency incurred during requests for each Service/Route in Kong Gateway',
@@ -89,6 +105,7 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   },
   {
     instrument: 'kong.latency.internal',
+    unit: 's',
     family: 'kong_kong_latency_ms',
     type: 'histogram',
     help: 'Latency added by Kong Gateway and enabled plugins for each Service/Route in Kong Gateway',
@@ -97,22 +114,24 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   },
   {
     instrument: 'kong.latency.upstream',
+    unit: 's',
     family: 'kong_upstream_latency_ms',
     type: 'histogram',
     help: 'Latency added by upstream response for each Service/Route in Kong Gateway',
     labels: LATENCY_LABELS,
     milliseconds: true,
   },
-  bandwidth('http.server.request.size', { label: 'direction', fixed: 'ingress' }),
-  bandwidth('http.server.response.size', { label: 'direction', fixed: 'egress' }),
+  bandwidth('http.server.request.size', { label: 'direction', fixed: 'ingress' }, false),
+  bandwidth('http.server.response.size', { label: 'direction', fixed: 'egress' }, false),
   // The scrape mapping's own twin of kong_bandwidth_bytes; semconv says receive/transmit.
   bandwidth('kong.bandwidth', {
     label: 'direction',
     from: ['network.io.direction'],
     values: { receive: 'ingress', transmit: 'egress' },
-  }),
+  }, true),
   {
     instrument: 'kong.gen_ai.request.count',
+    unit: '{request}',
     family: 'kong_ai_llm_requests_total',
     type: 'counter',
     help: 'AI requests total per ai_provider in Kong',
@@ -120,6 +139,7 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   },
   {
     instrument: 'gen_ai.client.token.usage',
+    unit: '{token}',
     family: 'kong_ai_llm_tokens_total',
     type: 'counter',
     help: 'AI tokens total per ai_provider/cache in Kong',
@@ -135,6 +155,7 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   },
   {
     instrument: 'kong.gen_ai.llm.cost',
+    unit: '{cost}',
     family: 'kong_ai_llm_cost_total',
     type: 'counter',
     help: 'AI requests cost per ai_provider/cache in Kong',
@@ -142,6 +163,7 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   },
   {
     instrument: 'gen_ai.server.request.duration',
+    unit: 's',
     family: 'kong_ai_llm_provider_latency_ms',
     type: 'histogram',
     help: 'AI latencies per ai_provider in Kong',
@@ -150,6 +172,7 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   },
   {
     instrument: 'kong.gen_ai.cache.fetch.latency',
+    unit: 's',
     family: 'kong_ai_cache_fetch_latency_ms',
     type: 'histogram',
     help: 'AI cache fetch latencies per ai_provider/database in Kong',
@@ -158,6 +181,7 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   },
   {
     instrument: 'kong.gen_ai.cache.embeddings.latency',
+    unit: 's',
     family: 'kong_ai_cache_embeddings_latency_ms',
     type: 'histogram',
     help: 'AI cache embeddings latencies per ai_provider/database in Kong',
@@ -166,6 +190,98 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   },
 ];
 
+const SUBSYSTEM: KongLabelRule = { label: 'subsystem', from: ['kong.subsystem'] };
+const KONG_SUBSYSTEM: KongLabelRule = { label: 'kong_subsystem', from: ['kong.subsystem'] };
+
+/** Kong's node gauges (not log-derived: they come only from a scrape, or from Kong's OTel plugin). */
+const NODE_GAUGES: readonly KongFamilyRule[] = [
+  {
+    instrument: 'kong.nginx.connection.count',
+    family: 'kong_nginx_connections_total',
+    type: 'gauge',
+    unit: '{connection}',
+    help: 'Number of connections by subsystem',
+    labels: [SUBSYSTEM, { label: 'state', from: ['kong.connection.state'] }],
+  },
+  {
+    instrument: 'kong.nginx.timer.count',
+    family: 'kong_nginx_timers',
+    type: 'gauge',
+    unit: '{timer}',
+    help: 'Number of nginx timers',
+    labels: [{ label: 'state', from: ['kong.timer.state'] }],
+  },
+  {
+    instrument: 'kong.shared_dict.usage',
+    family: 'kong_memory_lua_shared_dict_bytes',
+    type: 'gauge',
+    unit: 'By',
+    help: 'Allocated slabs in bytes in a shared_dict',
+    labels: [{ label: 'shared_dict', from: ['kong.shared_dict.name'] }, KONG_SUBSYSTEM],
+  },
+  {
+    instrument: 'kong.shared_dict.size',
+    family: 'kong_memory_lua_shared_dict_total_bytes',
+    type: 'gauge',
+    unit: 'By',
+    help: 'Total capacity in bytes of a shared_dict',
+    labels: [{ label: 'shared_dict', from: ['kong.shared_dict.name'] }, KONG_SUBSYSTEM],
+  },
+  {
+    instrument: 'kong.memory.workers.lua_vm',
+    family: 'kong_memory_workers_lua_vms_bytes',
+    type: 'gauge',
+    unit: 'By',
+    help: 'Allocated bytes in worker Lua VM',
+    labels: [{ label: 'pid', from: ['process.pid'] }, KONG_SUBSYSTEM],
+  },
+  {
+    instrument: 'kong.db.connection.status',
+    family: 'kong_datastore_reachable',
+    type: 'gauge',
+    unit: '1',
+    help: 'Datastore reachable from Kong, 0 is unreachable',
+    labels: [],
+  },
+  {
+    instrument: 'kong.upstream.target.status',
+    family: 'kong_upstream_target_health',
+    type: 'gauge',
+    unit: '1',
+    help: 'Health status of targets of upstream. States = healthchecks_off|healthy|unhealthy|dns_error',
+    labels: [
+      { label: 'upstream', from: ['kong.upstream.name'] },
+      { label: 'target', from: ['kong.upstream.target.name'] },
+      { label: 'address', from: ['kong.upstream.target.address'] },
+      { label: 'state', from: ['kong.upstream.target.state'] },
+      SUBSYSTEM,
+    ],
+  },
+  {
+    instrument: 'kong.db.entity.count',
+    family: 'kong_db_entities_total',
+    type: 'gauge',
+    unit: '{entity}',
+    help: 'Total number of Kong db entities',
+    labels: [],
+  },
+  {
+    instrument: 'kong.db.entity.error.count',
+    family: 'kong_db_entity_count_errors',
+    type: 'gauge',
+    unit: '{error}',
+    help: 'Errors during entity count collection',
+    labels: [],
+  },
+];
+
+export const KONG_NODE_GAUGE_RULES = NODE_GAUGES;
+
 export const KONG_RULE_BY_INSTRUMENT: ReadonlyMap<string, KongFamilyRule> = new Map(
-  KONG_FAMILY_RULES.map((r) => [r.instrument, r]),
+  [...KONG_FAMILY_RULES, ...NODE_GAUGES].map((r) => [r.instrument, r]),
+);
+
+/** Scraped family name → the rule that turns it back into an OTel instrument. */
+export const KONG_RULE_BY_FAMILY: ReadonlyMap<string, KongFamilyRule> = new Map(
+  [...KONG_FAMILY_RULES, ...NODE_GAUGES].filter((r) => r.scraped !== false).map((r) => [r.family, r]),
 );
