@@ -5,9 +5,13 @@ import { isObject, type KongLogEntry } from './entry.js';
  * udp-log datagrams), so all of them follow the same bad-input rules.
  */
 
+/** Why an item is not a Kong log entry, as a label value for self-telemetry. */
+export type RejectedCode = 'not_an_object' | 'not_a_kong_entry';
+
 export interface RejectedEntry {
   /** Position in the received array (0 for a single object, the line number for line protocols). */
   readonly index: number;
+  readonly code?: RejectedCode;
   readonly reason: string;
 }
 
@@ -40,7 +44,7 @@ export function decodeParsedBody(body: unknown): DecodedEntries | string {
     for (let i = 0; i < body.length; i++) {
       const reason = unusableReason(body[i]);
       if (reason === undefined) entries.push(body[i] as KongLogEntry);
-      else rejected.push({ index: i, reason });
+      else rejected.push({ index: i, code: isObject(body[i]) ? 'not_a_kong_entry' : 'not_an_object', reason });
     }
     return { entries, rejected };
   }

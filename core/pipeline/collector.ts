@@ -64,6 +64,16 @@ export class Collector implements Host {
       ...config.service.telemetry.resource,
     });
     this.build();
+    this.observeProcess();
+  }
+
+  /** The process itself, as the Collector's `otelcol_process_*` self-metrics report it. */
+  private observeProcess(): void {
+    const started = this.clock.now();
+    this.telemetry.observableGauge('kongtel_process_resident_memory_bytes', 'Resident set size of the kongtel process.', {}, () => process.memoryUsage.rss());
+    this.telemetry.observableGauge('kongtel_process_heap_used_bytes', 'V8 heap in use.', {}, () => process.memoryUsage().heapUsed);
+    this.telemetry.observableGauge('kongtel_process_uptime_seconds', 'Seconds since kongtel started.', {}, () => (this.clock.now() - started) / 1000);
+    this.telemetry.observableGauge('kongtel_build_info', 'kongtel build information (value 1).', { version: this.options.version ?? '0.0.0' }, () => 1);
   }
 
   status(): CollectorStatus {

@@ -153,7 +153,7 @@ export class RequestHandler {
 
   private reportRejected(rejected: readonly RejectedEntry[], kept: number): void {
     let notObject = 0;
-    for (const r of rejected) if (rejectedReasonOf(r.reason) === 'not_an_object') notObject++;
+    for (const r of rejected) if (r.code === 'not_an_object') notObject++;
     if (notObject > 0) this.o.telemetry.countRejected('not_an_object', notObject);
     if (rejected.length > notObject) this.o.telemetry.countRejected('not_a_kong_entry', rejected.length - notObject);
     const { indexes, reasons } = describeRejected(rejected);
@@ -196,10 +196,12 @@ export class RequestHandler {
   }
 }
 
-function rejectedReasonOf(reason: string): RejectedReason {
-  return reason.startsWith('not a Kong log entry') ? 'not_a_kong_entry' : 'not_an_object';
-}
 
 function oneLine(text: string): string {
   return text.replace(/[\r\n]+/g, ' ');
+}
+
+/** A whole body refused by the decoder counts as one rejected item, with the decoder's reason. */
+function rejectedReasonOf(reason: string): RejectedReason {
+  return reason.startsWith('not a Kong log entry') ? 'not_a_kong_entry' : 'not_an_object';
 }
