@@ -11,7 +11,13 @@ const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
-    const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      res.writeHead(400).end();
+      return;
+    }
     entries += Array.isArray(body) ? body.length : 1;
     res.writeHead(200).end();
   });
