@@ -182,6 +182,22 @@ describe('kong_metrics → cumulativetodelta → otlphttp → Dynatrace (stand-i
     expect(kongtel.output()).toContain('UNSUPPORTED_METRIC_TYPE_MONOTONIC_CUMULATIVE_SUM');
   });
 
+  it('SIGTERM flushes what kong_metrics holds through the pipeline and waits for the exporter', async () => {
+    const dt = await new DynatraceStandIn({ token: 't' }).start();
+    running.push({ stop: async () => (await dt.stop(), 0) });
+    dt.server.delayResponses(300);
+    const ports = { log: await freePort(), health: await freePort() };
+    // An hour-long interval: only the shutdown emission can deliver these entries.
+    const yaml = config(ports, dynatraceExporter(dt)).replace('interval: 500ms', 'interval: 1h');
+    const kongtel = await start(yaml, ports, { DT_API_TOKEN: 't' });
+    const entries = new KongEntryGenerator(9).many(700, 0.5);
+    await postAll(ports.log, entries);
+    expect(dt.requests.length).toBe(0);
+    expect(await kongtel.stop('SIGTERM')).toBe(0);
+    expectTotals(dt.received, entries);
+    expect(kongtel.output()).toContain('"clean":true');
+  });
+
   it('JSON encoding is accepted by a JSON-decoding OTLP endpoint', async () => {
     const otlp = await new OtlpStandIn({ accept: ['json'] }).start();
     running.push({ stop: async () => (await otlp.stop(), 0) });
