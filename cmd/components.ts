@@ -1,5 +1,6 @@
 import type { Factory } from '../core/index.js';
 import { kongHttpLogReceiverFactory } from '../receivers/kong_http_log/index.js';
+import { otlpReceiverFactory } from '../receivers/otlp/index.js';
 import { kongMetricsFactory } from '../processors/kong_metrics/index.js';
 import { cumulativeToDeltaFactory } from '../processors/cumulativetodelta/index.js';
 import { batchFactory } from '../processors/batch/index.js';
@@ -10,6 +11,7 @@ import { healthCheckExtensionFactory } from '../extensions/health_check/index.js
 /** Every component this build of kongtel knows, as the Collector's `components.go` lists them. */
 export const FACTORIES: readonly Factory[] = [
   kongHttpLogReceiverFactory,
+  otlpReceiverFactory,
   kongMetricsFactory,
   cumulativeToDeltaFactory,
   batchFactory,

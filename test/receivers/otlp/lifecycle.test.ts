@@ -1,0 +1,148 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SelfMetric, type Batch, type Consumer } from '../../../core/index.js';
+import { OtlpReceiver, otlpReceiverFactory } from '../../../receivers/otlp/index.js';
+import { runningHost, testContext, CapturingConsumer } from '../../helpers/context.js';
+import { encodeRequest, send, startReceiver } from './client.js';
+
+const ONE_POINT = encodeRequest({
+  resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'kong.up', gauge: { dataPoints: [{ timeUnixNano: '1', asInt: '1' }] } }] }] }],
+});
+
+/** A consumer that holds every batch until released, to keep requests in flight. */
+class GatedConsumer implements Consumer {
+  readonly batches: Batch[] = [];
+  private waiting: (() => void)[] = [];
+  private arrived: (() => void) | undefined;
+
+  consume(batch: Batch): Promise<void> {
+    this.batches.push(batch);
+    this.arrived?.();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  nextArrival(): Promise<void> {
+    return this.waiting.length > 0 ? Promise.resolve() : new Promise((resolve) => (this.arrived = resolve));
+  }
+
+  release(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
+}
+
+function connectRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('error', () => resolve(true));
+  });
+}
+
+describe('otlp receiver lifecycle', () => {
+  it('has no address before start, and names the key when the port is taken', async () => {
+    const h = await startReceiver();
+    try {
+      const config = otlpReceiverFactory.configSchema.parse({ protocols: { http: { endpoint: `127.0.0.1:${h.port}` } } });
+      const second = otlpReceiverFactory.create(config, testContext('otlp/second', 'receiver'), new CapturingConsumer());
+      expect(second).toBeInstanceOf(OtlpReceiver);
+      if (second instanceof OtlpReceiver) expect(() => second.address).toThrow('receivers.otlp/second: not listening');
+      await expect(second.start(runningHost)).rejects.toThrow(
+        `receivers.otlp/second.protocols.http.endpoint: cannot listen on 127.0.0.1:${h.port}: the port is in use`,
+      );
+    } finally {
+      await h.receiver.shutdown();
+    }
+  });
+
+  it('shutdown lets a request in the pipeline finish with 200, then closes the port', async () => {
+    const next = new GatedConsumer();
+    const h = await startReceiver({}, { next });
+    const reply = send(h.port, { body: ONE_POINT });
+    await next.nextArrival();
+    const stopped = h.receiver.shutdown();
+    // a new connection is refused while the first request is still waiting for the pipeline
+    expect(await connectRefused(h.port)).toBe(true);
+    next.release();
+    const answer = await reply;
+    expect(answer.status).toBe(200);
+    expect(answer.headers.connection).toBe('close');
+    await stopped;
+    expect(h.telemetry.value(SelfMetric.receiverAcceptedMetricPoints, { receiver: 'otlp' })).toBe(1);
+  });
+
+  it('a client that leaves while the pipeline works: the points still count, nothing crashes', async () => {
+    const next = new GatedConsumer();
+    const h = await startReceiver({}, { next });
+    try {
+      const req = http.request({
+        host: '127.0.0.1',
+        port: h.port,
+        method: 'POST',
+        path: '/v1/metrics',
+        headers: { 'content-type': 'application/x-protobuf' },
+      });
+      req.on('error', () => undefined);
+      req.end(ONE_POINT);
+      await next.nextArrival();
+      req.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      next.release();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(h.telemetry.value(SelfMetric.receiverAcceptedMetricPoints, { receiver: 'otlp' })).toBe(1);
+      const again = send(h.port, { body: ONE_POINT });
+      await next.nextArrival();
+      next.release();
+      expect((await again).status).toBe(200);
+    } finally {
+      next.release();
+      await h.receiver.shutdown();
+    }
+  });
+});
+
+describe('otlp receiver over TLS', () => {
+  let dir: string;
+  let cert: string;
+  let key: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kongtel-otlp-tls-'));
+    cert = join(dir, 'server.crt');
+    key = join(dir, 'server.key');
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+        '-subj', '/CN=kongtel', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert],
+      { stdio: 'ignore' },
+    );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves HTTPS with the configured certificate', async () => {
+    const h = await startReceiver({ tls: { cert_file: cert, key_file: key } });
+    try {
+      const reply = await send(h.port, { body: ONE_POINT, tls: { ca: readFileSync(cert) } });
+      expect(reply.status).toBe(200);
+      expect(h.received()).toHaveLength(1);
+    } finally {
+      await h.receiver.shutdown();
+    }
+  });
+
+  it('names the key and the file when a PEM file cannot be read', async () => {
+    const config = otlpReceiverFactory.configSchema.parse({
+      protocols: { http: { endpoint: '127.0.0.1:0', tls: { cert_file: cert, key_file: join(dir, 'missing.key') } } },
+    });
+    const receiver = otlpReceiverFactory.create(config, testContext('otlp', 'receiver'), new CapturingConsumer());
+    await expect(receiver.start(runningHost)).rejects.toThrow(
+      `receivers.otlp.protocols.http.tls.key_file: cannot read "${join(dir, 'missing.key')}" (ENOENT)`,
+    );
+  });
+});
