@@ -1,6 +1,9 @@
 import type { Factory } from '../core/index.js';
 import { kongHttpLogReceiverFactory } from '../receivers/kong_http_log/index.js';
 import { otlpReceiverFactory } from '../receivers/otlp/index.js';
+import { kongTcpLogReceiverFactory } from '../receivers/kong_tcp_log/index.js';
+import { kongUdpLogReceiverFactory } from '../receivers/kong_udp_log/index.js';
+import { kongFileLogReceiverFactory } from '../receivers/kong_file_log/index.js';
 import { kongMetricsFactory } from '../processors/kong_metrics/index.js';
 import { cumulativeToDeltaFactory } from '../processors/cumulativetodelta/index.js';
 import { batchFactory } from '../processors/batch/index.js';
@@ -11,6 +14,9 @@ import { healthCheckExtensionFactory } from '../extensions/health_check/index.js
 /** Every component this build of kongtel knows, as the Collector's `components.go` lists them. */
 export const FACTORIES: readonly Factory[] = [
   kongHttpLogReceiverFactory,
+  kongTcpLogReceiverFactory,
+  kongUdpLogReceiverFactory,
+  kongFileLogReceiverFactory,
   otlpReceiverFactory,
   kongMetricsFactory,
   cumulativeToDeltaFactory,

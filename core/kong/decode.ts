@@ -61,9 +61,20 @@ export function decodeJsonText(text: string): DecodedEntries | string {
   try {
     body = JSON.parse(text);
   } catch (err) {
-    return `malformed JSON: ${err instanceof Error ? err.message : String(err)}`;
+    return `malformed JSON: ${parseErrorWithoutInput(err)}`;
   }
   return decodeParsedBody(body);
+}
+
+/**
+ * Node's JSON.parse messages quote the input (`Unexpected token 'W', "What is th"... is not valid JSON`);
+ * the input may be a prompt or a secret, so keep only what the parser found and where.
+ */
+export function parseErrorWithoutInput(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const position = /at position (\d+)/.exec(message)?.[1];
+  const what = message.split(/,\s*"|\s+in JSON|\s+at position/)[0].trim();
+  return position === undefined ? what : `${what} at position ${position}`;
 }
 
 /** Compact description of rejected entries for one warning log line: indexes and first reasons. */

@@ -32,3 +32,14 @@ describe('durations, sizes and endpoints as the Collector writes them', () => {
     ['host:99999', undefined],
   ])('endpoint %j → %j', (text, hp) => expect(parseEndpoint(text)).toEqual(hp));
 });
+
+import { decodeJsonText } from '../../../core/kong/decode.js';
+
+describe('malformed JSON reasons never quote the input', () => {
+  it.each(['{"prompt": "my secret plan', 'What is the secret', '{"a": 1,}', '[{"x": tru}]'])('%j', (text) => {
+    const reason = decodeJsonText(text);
+    expect(typeof reason).toBe('string');
+    expect(reason).toMatch(/^malformed JSON: /);
+    expect(reason).not.toMatch(/secret|plan|What|tru\b/);
+  });
+});

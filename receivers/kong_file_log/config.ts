@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { byteSize, duration } from '../../core/index.js';
+
+const MIB = 1024 * 1024;
+
+const globList = z.array(z.string().min(1, 'must not be empty; write a path or glob such as "/var/log/kong/*.log"'));
+
+export const kongFileLogConfigSchema = z.strictObject({
+  include: globList.min(1, 'list at least one path or glob, e.g. ["/var/log/kong/*.log"] (the `path` of Kong\'s file-log plugin)'),
+  exclude: globList.default([]),
+  start_at: z.enum(['end', 'beginning']).default('end'),
+  // fs.watch misses events across renames and on network filesystems; polling a stat is cheap and sure.
+  poll_interval: duration()
+    .refine((ms) => ms > 0, 'must be more than 0, e.g. "200ms"')
+    .default(200),
+  max_line_size: byteSize()
+    .refine((n) => n > 0, 'must be more than 0 bytes, e.g. "1MiB"')
+    .default(MIB),
+  storage: z.string().min(1, 'must be a directory path; remove the key to keep offsets in memory only').optional(),
+});
+
+export type KongFileLogConfig = z.infer<typeof kongFileLogConfigSchema>;

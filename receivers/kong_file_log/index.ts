@@ -1,0 +1,15 @@
+import type { ReceiverFactory } from '../../core/index.js';
+import { kongFileLogConfigSchema, type KongFileLogConfig } from './config.js';
+import { KongFileLogReceiver } from './receiver.js';
+
+export type { KongFileLogConfig } from './config.js';
+export { KongFileLogReceiver } from './receiver.js';
+
+/** Tails the files Kong's file-log plugin appends to (one JSON object per line) and emits their entries as logs. */
+export const kongFileLogReceiverFactory: ReceiverFactory<KongFileLogConfig> = {
+  kind: 'receiver',
+  type: 'kong_file_log',
+  signal: 'logs',
+  configSchema: kongFileLogConfigSchema,
+  create: (config, ctx, next) => new KongFileLogReceiver(config, ctx, next),
+};

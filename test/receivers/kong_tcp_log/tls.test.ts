@@ -1,0 +1,97 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { close, closedByPeer, connect, connectTls, entryLine, startReceiver, until, write, type Harness } from './harness.js';
+
+/** A self-signed certificate and key made with the openssl CLI. */
+function selfSigned(dir: string, name: string, subject: string, san: string): { cert: string; key: string } {
+  const cert = join(dir, `${name}.crt`);
+  const key = join(dir, `${name}.key`);
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', subject, '-addext', `subjectAltName=${san}`, '-keyout', key, '-out', cert],
+    { stdio: 'ignore' },
+  );
+  return { cert, key };
+}
+
+describe('kong_tcp_log over TLS', () => {
+  let dir: string;
+  let server: { cert: string; key: string };
+  let client: { cert: string; key: string };
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kongtel-tcp-tls-'));
+    server = selfSigned(dir, 'server', '/CN=kongtel', 'IP:127.0.0.1,DNS:localhost');
+    client = selfSigned(dir, 'client', '/CN=kong', 'DNS:kong');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('server certificate', () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startReceiver({ tls: { cert_file: server.cert, key_file: server.key } });
+    });
+    afterAll(() => h.receiver.shutdown());
+
+    it('receives entries from a client that trusts the certificate', async () => {
+      const socket = await connectTls(h.port, { ca: readFileSync(server.cert) });
+      await write(socket, entryLine('t1') + entryLine('t2') + entryLine('t3'));
+      await close(socket);
+      await until('3 entries', () => h.next.entries.length === 3);
+      expect(h.next.ids()).toEqual(['t1', 't2', 't3']);
+    });
+
+    it('receives from a client that does not verify, as Kong tcp-log does', async () => {
+      const socket = await connectTls(h.port, { rejectUnauthorized: false });
+      await write(socket, entryLine('t4'));
+      await close(socket);
+      await until('4 entries', () => h.next.entries.length === 4);
+    });
+
+    it('takes nothing from a plain TCP client', async () => {
+      const socket = await connect(h.port);
+      socket.on('error', () => {});
+      socket.write(entryLine('plain'));
+      await closedByPeer(socket);
+      expect(h.next.entries).toHaveLength(4);
+      expect(h.rejected('malformed_json')).toBe(0);
+    });
+  });
+
+  describe('client certificates (client_ca_file)', () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startReceiver({ tls: { cert_file: server.cert, key_file: server.key, client_ca_file: client.cert } });
+    });
+    afterAll(() => h.receiver.shutdown());
+
+    it('receives from a client presenting a certificate signed by the CA', async () => {
+      const socket = await connectTls(h.port, { ca: readFileSync(server.cert), cert: readFileSync(client.cert), key: readFileSync(client.key) });
+      await write(socket, entryLine('mtls'));
+      await close(socket);
+      await until('1 entry', () => h.next.entries.length === 1);
+    });
+
+    it('refuses a client without a certificate', async () => {
+      const attempt = (async () => {
+        const socket = await connectTls(h.port, { ca: readFileSync(server.cert) });
+        socket.on('error', () => {});
+        socket.write(entryLine('no-cert'));
+        await closedByPeer(socket);
+      })();
+      await attempt.catch(() => {});
+      await new Promise((r) => setTimeout(r, 50));
+      expect(h.next.ids()).toEqual(['mtls']);
+    });
+  });
+
+  it('names the key and the fix when a PEM file cannot be read', async () => {
+    await expect(startReceiver({ tls: { cert_file: join(dir, 'missing.crt'), key_file: server.key } })).rejects.toThrow(
+      'receivers.kong_tcp_log.tls.cert_file: cannot read',
+    );
+  });
+});
