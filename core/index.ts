@@ -11,3 +11,8 @@ export * from './config/errors.js';
 export * from './config/load.js';
 export * from './pipeline/fanout.js';
 export * from './pipeline/collector.js';
+export * from './net/auth.js';
+export * from './net/body.js';
+export * from './net/tls.js';
+export * from './net/listen.js';
+export * from './net/http_server.js';

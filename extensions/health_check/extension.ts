@@ -1,12 +1,5 @@
 import http from 'node:http';
-import {
-  errorMessage,
-  parseEndpoint,
-  type ComponentContext,
-  type Extension,
-  type Host,
-  type HostPort,
-} from '../../core/index.js';
+import { errorMessage, parseEndpoint, type ComponentContext, type Extension, type Host, type HostPort, listen } from '../../core/index.js';
 import type { HealthCheckConfig } from './config.js';
 import { healthBody } from './status.js';
 
@@ -86,21 +79,4 @@ function answer(res: http.ServerResponse, code: number, body: object): void {
   res.setHeader('content-length', Buffer.byteLength(text));
   res.setHeader('cache-control', 'no-store');
   res.end(text);
-}
-
-function listen(server: http.Server, at: HostPort, where: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException): void => {
-      server.off('listening', onListening);
-      const fix = err.code === 'EADDRINUSE' ? 'the port is in use; choose another `endpoint` or stop the other process' : err.message;
-      reject(new Error(`${where}.endpoint: cannot listen on ${at.host}:${at.port}: ${fix}`));
-    };
-    const onListening = (): void => {
-      server.off('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(at.port, at.host);
-  });
 }

@@ -1,33 +1,7 @@
 import { z } from 'zod';
-import { byteSize, duration, endpoint } from '../../core/index.js';
+import { byteSize, duration, endpoint, authSchema, tlsServerSchema } from '../../core/index.js';
 
 const MIB = 1024 * 1024;
-
-const authSchema = z
-  .strictObject({
-    bearer_token: z
-      .string()
-      .min(1, 'must not be empty (set the token Kong sends in `headers: { Authorization: "Bearer <token>" }`)')
-      .optional(),
-    basic: z
-      .strictObject({
-        username: z.string().min(1, 'must not be empty (the user part of the userinfo in Kong\'s http_endpoint)'),
-        password: z.string().min(1, 'must not be empty (the password part of the userinfo in Kong\'s http_endpoint)'),
-      })
-      .optional(),
-  })
-  .refine((a) => a.bearer_token !== undefined || a.basic !== undefined, {
-    message: 'set bearer_token, basic { username, password }, or both; remove `auth` to accept unauthenticated requests',
-  });
-
-const tlsSchema = z.strictObject({
-  cert_file: z.string().min(1, 'must be the path of a PEM certificate (chain) file'),
-  key_file: z.string().min(1, 'must be the path of the PEM private key file for cert_file'),
-  client_ca_file: z
-    .string()
-    .min(1, 'must be the path of a PEM file of CA certificates; remove the key to not ask for client certificates')
-    .optional(),
-});
 
 export const kongHttpLogConfigSchema = z
   .strictObject({
@@ -47,7 +21,7 @@ export const kongHttpLogConfigSchema = z
     // Longer than Kong's default `keepalive` (60 s): the client should close an idle connection first,
     // or Kong may reuse a socket we are closing and count that batch as failed.
     idle_timeout: duration().default(65_000),
-    tls: tlsSchema.optional(),
+    tls: tlsServerSchema.optional(),
   })
   .superRefine((c, ctx) => {
     if (c.read_timeout > 0 && c.read_header_timeout > c.read_timeout) {

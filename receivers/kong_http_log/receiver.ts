@@ -1,7 +1,11 @@
 import type http from 'node:http';
 import {
+  Authenticator,
+  createHttpServer,
   errorMessage,
+  listen,
   parseEndpoint,
+  readTlsMaterial,
   type ComponentContext,
   type Consumer,
   type Host,
@@ -9,9 +13,7 @@ import {
   type Receiver,
   type Timer,
 } from '../../core/index.js';
-import { Authenticator } from './auth.js';
 import type { KongHttpLogConfig } from './config.js';
-import { createServer, listen, readTlsMaterial } from './http_server.js';
 import { RequestHandler } from './request_handler.js';
 import { ReceiverTelemetry } from './telemetry.js';
 
@@ -58,7 +60,11 @@ export class KongHttpLogReceiver implements Receiver {
     const at = parseEndpoint(this.config.endpoint);
     if (at === undefined) throw new Error(`${this.where}.endpoint: must be host:port, e.g. "0.0.0.0:8080"`);
     const tls = this.config.tls === undefined ? undefined : await readTlsMaterial(this.config.tls, this.where);
-    const server = createServer(this.config, tls, this.onRequest);
+    const server = createHttpServer(
+      { requestTimeout: this.config.read_timeout, headersTimeout: this.config.read_header_timeout, idleTimeout: this.config.idle_timeout },
+      tls,
+      this.onRequest,
+    );
     await listen(server, at, this.where);
     server.on('error', (err: Error) => this.ctx.logger.error({ error: errorMessage(err) }, 'http-log server error'));
     this.server = server;

@@ -9,9 +9,9 @@ import {
   type Consumer,
   type Logger,
   type RejectedEntry,
+  type Authenticator,
+  readBody,
 } from '../../core/index.js';
-import type { Authenticator } from './auth.js';
-import { readBody } from './body.js';
 import { bodyEncodingOf, isJsonContentType } from './content.js';
 import type { ReceiverTelemetry, RejectedReason } from './telemetry.js';
 

@@ -1,16 +1,7 @@
 import { z } from 'zod';
-import { byteSize, duration, endpoint } from '../../core/index.js';
+import { byteSize, duration, endpoint, tlsServerSchema } from '../../core/index.js';
 
 const MIB = 1024 * 1024;
-
-const tlsSchema = z.strictObject({
-  cert_file: z.string().min(1, 'must be the path of a PEM certificate (chain) file'),
-  key_file: z.string().min(1, 'must be the path of the PEM private key file for cert_file'),
-  client_ca_file: z
-    .string()
-    .min(1, 'must be the path of a PEM file of CA certificates; remove the key to not ask for client certificates')
-    .optional(),
-});
 
 export const kongTcpLogConfigSchema = z.strictObject({
   endpoint: endpoint().default('0.0.0.0:9000'),
@@ -25,7 +16,7 @@ export const kongTcpLogConfigSchema = z.strictObject({
   back_pressure_timeout: duration()
     .refine((ms) => ms > 0, 'must be more than 0, e.g. "30s"')
     .default(30_000),
-  tls: tlsSchema.optional(),
+  tls: tlsServerSchema.optional(),
 });
 
 export type KongTcpLogConfig = z.infer<typeof kongTcpLogConfigSchema>;

@@ -7,11 +7,12 @@ import {
   type Host,
   type HostPort,
   type Receiver,
+  listen,
 } from '../../core/index.js';
 import type { KongTcpLogConfig } from './config.js';
 import { LineConnection, type ConnectionOptions } from './connection.js';
 import { Outcomes } from './outcomes.js';
-import { createServer, listen } from './server.js';
+import { createServer } from './server.js';
 import { ReceiverTelemetry } from './telemetry.js';
 
 /** How long shutdown waits for batches already in the pipeline before cutting their connections. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byteSize, endpoint } from '../../core/index.js';
+import { byteSize, endpoint, authSchema, tlsServerSchema } from '../../core/index.js';
 
 /**
  * The OTel Collector's `otlp` receiver keys (`protocols.http.*`), so a Collector config fragment moves over
@@ -9,39 +9,13 @@ import { byteSize, endpoint } from '../../core/index.js';
 
 const MIB = 1024 * 1024;
 
-const authSchema = z
-  .strictObject({
-    bearer_token: z
-      .string()
-      .min(1, 'must not be empty (the token OTLP senders put in `Authorization: Bearer <token>`; Kong: config.headers)')
-      .optional(),
-    basic: z
-      .strictObject({
-        username: z.string().min(1, 'must not be empty (the user OTLP senders put in `Authorization: Basic …`)'),
-        password: z.string().min(1, 'must not be empty (the password OTLP senders put in `Authorization: Basic …`)'),
-      })
-      .optional(),
-  })
-  .refine((a) => a.bearer_token !== undefined || a.basic !== undefined, {
-    message: 'set bearer_token, basic { username, password }, or both; remove `auth` to accept unauthenticated requests',
-  });
-
-const tlsSchema = z.strictObject({
-  cert_file: z.string().min(1, 'must be the path of a PEM certificate (chain) file'),
-  key_file: z.string().min(1, 'must be the path of the PEM private key file for cert_file'),
-  client_ca_file: z
-    .string()
-    .min(1, 'must be the path of a PEM file of CA certificates; remove the key to not ask for client certificates')
-    .optional(),
-});
-
 const httpSchema = z.strictObject({
   endpoint: endpoint().default('0.0.0.0:4318'),
   max_request_body_size: byteSize()
     .refine((n) => n > 0, 'must be more than 0 bytes, e.g. "20MiB"')
     .default(20 * MIB),
   auth: authSchema.optional(),
-  tls: tlsSchema.optional(),
+  tls: tlsServerSchema.optional(),
 });
 
 export type OtlpHttpServerConfig = z.output<typeof httpSchema>;

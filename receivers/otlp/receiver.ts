@@ -8,10 +8,12 @@ import {
   type HostPort,
   type Receiver,
   type Timer,
+  Authenticator,
+  createHttpServer,
+  listen,
+  readTlsMaterial,
 } from '../../core/index.js';
-import { Authenticator } from './auth.js';
 import type { OtlpReceiverConfig } from './config.js';
-import { createServer, listen, readTlsMaterial } from './http_server.js';
 import { METRICS_PATH, RequestHandler } from './request_handler.js';
 import { ReceiverTelemetry } from './telemetry.js';
 
@@ -60,7 +62,9 @@ export class OtlpReceiver implements Receiver {
     const at = parseEndpoint(config.endpoint);
     if (at === undefined) throw new Error(`${this.where}.endpoint: must be host:port, e.g. "0.0.0.0:4318"`);
     const tls = config.tls === undefined ? undefined : await readTlsMaterial(config.tls, this.where);
-    const server = createServer(tls, this.onRequest);
+    // Fixed timeouts: a 20 MiB body at 1 MB/s still fits in 60 s; idle above the 60 s keep-alive of Kong
+    // and of most OTLP clients, so the client closes an idle connection first.
+    const server = createHttpServer({ requestTimeout: 60_000, headersTimeout: 10_000, idleTimeout: 65_000 }, tls, this.onRequest);
     await listen(server, at, this.where);
     server.on('error', (err: Error) => this.ctx.logger.error({ error: errorMessage(err) }, 'OTLP/HTTP server error'));
     this.server = server;

@@ -6,9 +6,9 @@ import {
   metricBatch,
   type Consumer,
   type Logger,
+  type Authenticator,
+  readBody,
 } from '../../core/index.js';
-import type { Authenticator } from './auth.js';
-import { readBody } from './body.js';
 import { bodyEncodingOf, requestEncodingOf, type RequestEncoding } from './content.js';
 import { decodeJsonRequest } from './json_request.js';
 import { decodeProtobufRequest } from './proto_codec.js';

@@ -2,7 +2,7 @@ import http from 'node:http';
 import { PassThrough } from 'node:stream';
 import { createGzip, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBody } from '../../../receivers/kong_http_log/body.js';
+import { readBody } from '../../../core/net/body.js';
 import { send, startReceiver, type Harness, type Reply } from './client.js';
 
 const KIB = 1024;

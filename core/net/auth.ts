@@ -1,12 +1,25 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { OtlpHttpServerConfig } from './config.js';
+import { z } from 'zod';
 
 /**
- * The credential check of receivers/kong_http_log/auth.ts (components do not import each other); both
- * should move to core/ as one shared HTTP authenticator.
+ * Receiver authentication shared by every HTTP receiver (kong_http_log, otlp): a bearer token and/or
+ * basic credentials, checked in constant time.
  */
+export const authSchema = z
+  .strictObject({
+    bearer_token: z.string().min(1, 'must not be empty (the token clients send as "Authorization: Bearer <token>")').optional(),
+    basic: z
+      .strictObject({
+        username: z.string().min(1, 'must not be empty (with Kong: the user part of the userinfo in http_endpoint)'),
+        password: z.string().min(1, 'must not be empty (with Kong: the password part of the userinfo in http_endpoint)'),
+      })
+      .optional(),
+  })
+  .refine((a) => a.bearer_token !== undefined || a.basic !== undefined, {
+    message: 'set bearer_token, basic { username, password }, or both; remove `auth` to accept unauthenticated requests',
+  });
 
-type AuthConfig = NonNullable<OtlpHttpServerConfig['auth']>;
+export type AuthConfig = z.infer<typeof authSchema>;
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
@@ -55,8 +68,9 @@ export class Authenticator {
     if (scheme === 'bearer') return matches(credentials, this.bearerHash);
     if (scheme !== 'basic' || this.basicHash === undefined) return false;
     const userinfo = Buffer.from(credentials, 'base64').toString('utf8');
-    // Senders that take credentials from a URL's userinfo (Kong does) may send them percent-escaped, so
-    // the decoded form must match too. Both comparisons always run, so timing does not reveal which matched.
+    // Kong base64-encodes the userinfo of `http_endpoint` exactly as written, percent-escapes included
+    // (`user:p%40ss`), so a password with URL-reserved characters must also match once decoded. Both
+    // comparisons always run, so timing does not reveal which form was sent.
     const raw = matches(userinfo, this.basicHash);
     const decoded = matches(percentDecoded(userinfo), this.basicHash);
     return raw || decoded;

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { BodyEncoding } from './content.js';
+/** How the request body is encoded on the wire (`Content-Encoding`). */
+export type BodyEncoding = 'identity' | 'gzip';
 
 export type BodyResult =
   | { readonly kind: 'complete'; readonly body: Buffer }
@@ -14,9 +15,6 @@ export type BodyResult =
  * to the received bytes and, for gzip, to the inflated bytes too: inflating stops at the first chunk past
  * the limit, so a gzip bomb costs at most `limit` bytes of memory and the time to inflate them.
  * Never rejects: a client that goes away mid-body is `aborted`.
- *
- * The same reader as receivers/kong_http_log/body.ts (components do not import each other); both should
- * move to core/ as one shared HTTP body reader.
  */
 export function readBody(source: Readable, encoding: BodyEncoding, limit: number): Promise<BodyResult> {
   return new Promise((resolve) => {
