@@ -26,6 +26,7 @@ function format(v: number): string {
 const only = process.argv[2];
 await optional('./kong_metrics.js', 'benchKongMetrics', 'kong_metrics aggregation');
 await optional('./cumulativetodelta.js', 'benchCumulativeToDelta', 'cumulativetodelta (issue 3)');
+await optional('./prometheus_scrape.js', 'benchPrometheusScrape', 'prometheus scrape + parse + map (issue 4)');
 await optional('./line_receivers.js', 'benchLineReceivers', 'tcp-log / file-log ingest (issue 4)');
 await optional('./otlp_encode.js', 'benchOtlpEncode', 'OTLP encode + gzip (issue 3)');
 for (const [title, run] of sections) {

@@ -1,6 +1,7 @@
 import type { Factory } from '../core/index.js';
 import { kongHttpLogReceiverFactory } from '../receivers/kong_http_log/index.js';
 import { otlpReceiverFactory } from '../receivers/otlp/index.js';
+import { prometheusReceiverFactory } from '../receivers/prometheus/index.js';
 import { kongTcpLogReceiverFactory } from '../receivers/kong_tcp_log/index.js';
 import { kongUdpLogReceiverFactory } from '../receivers/kong_udp_log/index.js';
 import { kongFileLogReceiverFactory } from '../receivers/kong_file_log/index.js';
@@ -18,6 +19,7 @@ export const FACTORIES: readonly Factory[] = [
   kongUdpLogReceiverFactory,
   kongFileLogReceiverFactory,
   otlpReceiverFactory,
+  prometheusReceiverFactory,
   kongMetricsFactory,
   cumulativeToDeltaFactory,
   batchFactory,

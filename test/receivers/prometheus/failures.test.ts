@@ -1,0 +1,163 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { countDataPoints, PermanentError, SelfMetric } from '../../../core/index.js';
+import { ScrapeMetric } from '../../../receivers/prometheus/index.js';
+import { numberValue, T0, times } from './helpers.js';
+import { job, startReceiver, TargetServer, type ReceiverHarness } from './target_server.js';
+
+const PAGE = '# TYPE kong_http_requests_total counter\nkong_http_requests_total{code="200"} 10\n';
+
+let server: TargetServer | undefined;
+let h: ReceiverHarness | undefined;
+
+afterEach(async () => {
+  await h?.shutdown();
+  await server?.close();
+  h = undefined;
+  server = undefined;
+});
+
+async function freePort(): Promise<number> {
+  const s: Server = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+function targetLabels(instance: string) {
+  return { receiver: 'prometheus', job: 'kong', instance };
+}
+
+describe('a failed scrape: up=0, counted by reason, logged once, no crash', () => {
+  it('target down (connection refused) → up=0 for every scrape, one warning; it comes back → up=1, data flows, one info', async () => {
+    const port = await freePort();
+    const instance = `127.0.0.1:${port}`;
+    h = await startReceiver(job([instance]));
+    for (let i = 0; i < 3; i++) await h.advance(i === 0 ? 0 : 10_000);
+    expect(h.telemetry.value(ScrapeMetric.up, targetLabels(instance))).toBe(0);
+    expect(h.telemetry.value(ScrapeMetric.failures, { ...targetLabels(instance), reason: 'connection' })).toBe(3);
+    expect(h.consumer.batches).toHaveLength(0);
+    const warnings = h.logs.filter((l) => l.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ reason: 'connection', detail: 'ECONNREFUSED', target: `http://${instance}/metrics` });
+
+    const back = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain' }).end(PAGE));
+    await new Promise<void>((resolve) => back.listen(port, '127.0.0.1', resolve));
+    try {
+      await h.advance(10_000);
+      expect(h.telemetry.value(ScrapeMetric.up, targetLabels(instance))).toBe(1);
+      expect(numberValue(h.last().resourceMetrics, 'kong_http_requests_total')).toBe(10);
+      // First seen at the first successful scrape (T0 + 30 s): nothing earlier is known.
+      expect(times(h.last().resourceMetrics, 'kong_http_requests_total')).toEqual([T0 + 30_000, T0 + 30_000]);
+      expect(h.logs.filter((l) => l.level === 'info' && l.msg.includes('answers again'))).toHaveLength(1);
+      expect(h.logs.filter((l) => l.level === 'warn')).toHaveLength(1);
+    } finally {
+      await h.shutdown();
+      h = undefined;
+      back.closeAllConnections();
+      await new Promise<void>((resolve) => back.close(() => resolve()));
+    }
+  });
+
+  it('no answer within scrape_timeout → timeout (on the injected clock), then the next scrape works', async () => {
+    server = await TargetServer.start();
+    server.body = PAGE;
+    server.hang = true;
+    h = await startReceiver(job([server.address]));
+    const arrived = server.nextRequest();
+    h.clock.advance(0);
+    await arrived;
+    // The scrape is still waiting: move the clock without waiting for it.
+    h.clock.advance(4_999);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(h.telemetry.value(ScrapeMetric.failures, { ...targetLabels(server.address), reason: 'timeout' })).toBe(0);
+    await h.advance(1);
+    expect(h.telemetry.value(ScrapeMetric.up, targetLabels(server.address))).toBe(0);
+    expect(h.telemetry.value(ScrapeMetric.failures, { ...targetLabels(server.address), reason: 'timeout' })).toBe(1);
+    expect(h.logs.find((l) => l.level === 'warn')).toMatchObject({ reason: 'timeout', detail: 'no complete answer within scrape_timeout (5000 ms)' });
+
+    server.hang = false;
+    await h.advance(5_000);
+    expect(h.telemetry.value(ScrapeMetric.up, targetLabels(server.address))).toBe(1);
+    expect(numberValue(h.last().resourceMetrics, 'kong_http_requests_total')).toBe(10);
+  });
+
+  const BAD_ANSWERS: [string, (s: TargetServer) => void, string, string][] = [
+    ['HTTP 500', (s) => (s.status = 500), 'http_status', 'HTTP 500'],
+    ['an HTML page', (s) => (s.body = '<html>\n<body>Kong Manager</body>\n</html>\n'), 'parse', 'no valid sample in the page (line 1: expected a metric name'],
+    ['protobuf', (s) => (s.contentType = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited'), 'parse', 'the target answered application/vnd.google.protobuf'],
+  ];
+  for (const [name, make, reason, detail] of BAD_ANSWERS) {
+    it(`${name} → up=0, reason ${reason}`, async () => {
+      server = await TargetServer.start();
+      server.body = PAGE;
+      make(server);
+      h = await startReceiver(job([server.address]));
+      await h.advance(0);
+      expect(h.telemetry.value(ScrapeMetric.up, targetLabels(server.address))).toBe(0);
+      expect(h.telemetry.value(ScrapeMetric.failures, { ...targetLabels(server.address), reason })).toBe(1);
+      expect(h.consumer.batches).toHaveLength(0);
+      expect(String(h.logs.find((l) => l.level === 'warn')?.detail)).toContain(detail);
+    });
+  }
+
+  it('a page with some bad lines: the good ones are kept, up=1, the bad ones counted, one warning naming the line', async () => {
+    server = await TargetServer.start();
+    server.body = `${PAGE}broken{ 1\nother 2\n`;
+    h = await startReceiver(job([server.address]));
+    await h.advance(0);
+    await h.advance(10_000);
+    expect(h.telemetry.value(ScrapeMetric.up, targetLabels(server.address))).toBe(1);
+    expect(h.telemetry.value(ScrapeMetric.parseErrors, targetLabels(server.address))).toBe(2);
+    expect(countDataPoints(h.last())).toBe(2);
+    const warnings = h.logs.filter((l) => l.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].first).toBe('line 3: expected a label name (letters, digits and _, not starting with a digit) or }');
+  });
+
+  it('shutdown during a scrape that hangs: returns, delivers nothing', async () => {
+    server = await TargetServer.start();
+    server.hang = true;
+    h = await startReceiver(job([server.address]));
+    const arrived = server.nextRequest();
+    h.clock.advance(0);
+    await arrived;
+    await h.shutdown();
+    h = undefined;
+  });
+});
+
+describe('the pipeline refuses a scrape', () => {
+  it('back-pressure: the points are dropped and counted, logged once; the next scrape carries the totals again', async () => {
+    server = await TargetServer.start();
+    server.body = PAGE;
+    h = await startReceiver(job([server.address]));
+    h.consumer.refuse = true;
+    await h.advance(0);
+    server.body = PAGE.replace('} 10', '} 12');
+    await h.advance(10_000);
+    expect(h.consumer.batches).toHaveLength(0);
+    expect(h.telemetry.value(SelfMetric.receiverRefusedMetricPoints, { receiver: 'prometheus', reason: 'back_pressure' })).toBe(2);
+    expect(h.telemetry.value(ScrapeMetric.up, targetLabels(server.address))).toBe(1);
+    expect(h.logs.filter((l) => l.level === 'warn')).toHaveLength(1);
+
+    h.consumer.refuse = false;
+    server.body = PAGE.replace('} 10', '} 15');
+    await h.advance(10_000);
+    expect(numberValue(h.last().resourceMetrics, 'kong_http_requests_total')).toBe(15);
+    expect(times(h.last().resourceMetrics, 'kong_http_requests_total')).toEqual([T0, T0 + 20_000]);
+    expect(h.telemetry.value(SelfMetric.receiverAcceptedMetricPoints, { receiver: 'prometheus' })).toBe(1);
+    expect(h.logs.filter((l) => l.level === 'info' && l.msg.includes('takes scraped points again'))).toHaveLength(1);
+  });
+
+  it('a permanent error is counted under its own reason', async () => {
+    server = await TargetServer.start();
+    server.body = PAGE;
+    h = await startReceiver(job([server.address]));
+    h.consumer.fail = new PermanentError('no');
+    await h.advance(0);
+    expect(h.telemetry.value(SelfMetric.receiverRefusedMetricPoints, { receiver: 'prometheus', reason: 'permanent' })).toBe(1);
+  });
+});

@@ -1,0 +1,357 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseExposition, type MetricType, type ParsedPage } from '../../../receivers/prometheus/parser.js';
+
+/** A family as the table states it: samples as [suffix, labels, value, timestamp?]. */
+interface Fam {
+  name: string;
+  type: MetricType;
+  help?: string;
+  unit?: string;
+  samples: [string, Record<string, string>, number, number?][];
+}
+
+function summary(page: ParsedPage): { families: Fam[]; errors: [number, string][] } {
+  return {
+    families: page.families.map((f) => {
+      const out: Fam = {
+        name: f.name,
+        type: f.type,
+        samples: f.samples.map((s) => {
+          const labels: Record<string, string> = {};
+          for (let k = 0; k < s.labels.length; k += 2) labels[s.labels[k]] = s.labels[k + 1];
+          const row: [string, Record<string, string>, number, number?] = [s.suffix, labels, s.value];
+          if (s.timestampMs !== undefined) row.push(s.timestampMs);
+          return row;
+        }),
+      };
+      if (f.help !== '') out.help = f.help;
+      if (f.unit !== '') out.unit = f.unit;
+      return out;
+    }),
+    errors: page.errors.map((e) => [e.line, e.message]),
+  };
+}
+
+interface Case {
+  name: string;
+  text: string;
+  families: Fam[];
+  /** [line, a fragment of the message] */
+  errors?: [number, string][];
+}
+
+const CASES: Case[] = [
+  {
+    name: 'HELP, TYPE and a counter sample',
+    text: '# HELP http_requests_total The total.\n# TYPE http_requests_total counter\nhttp_requests_total{method="post",code="200"} 1027\n',
+    families: [{ name: 'http_requests_total', type: 'counter', help: 'The total.', samples: [['', { method: 'post', code: '200' }, 1027]] }],
+  },
+  {
+    name: 'gauge without labels, float and exponent values',
+    text: '# TYPE g gauge\ng 3.25\ng2 -1.5e3\ng3 .5\n',
+    families: [
+      { name: 'g', type: 'gauge', samples: [['', {}, 3.25]] },
+      { name: 'g2', type: 'untyped', samples: [['', {}, -1500]] },
+      { name: 'g3', type: 'untyped', samples: [['', {}, 0.5]] },
+    ],
+  },
+  {
+    name: 'escaped label values: backslash, quote, newline',
+    text: 'msdos_file_access_time_seconds{path="C:\\\\DIR\\\\FILE.TXT",error="Cannot find file:\\n\\"FILE.TXT\\""} 1.458255915e9\n',
+    families: [
+      {
+        name: 'msdos_file_access_time_seconds',
+        type: 'untyped',
+        samples: [['', { path: 'C:\\DIR\\FILE.TXT', error: 'Cannot find file:\n"FILE.TXT"' }, 1458255915]],
+      },
+    ],
+  },
+  {
+    name: 'a label value holding }, comma, # and = is just text',
+    text: 'x{a="}, #=",b="y"} 1\n',
+    families: [{ name: 'x', type: 'untyped', samples: [['', { a: '}, #=', b: 'y' }, 1]] }],
+  },
+  {
+    name: 'HELP text unescapes \\\\ and \\n, keeps other backslashes',
+    text: '# HELP h Line one\\nline two \\\\ and \\t.\n# TYPE h gauge\nh 1\n',
+    families: [{ name: 'h', type: 'gauge', help: 'Line one\nline two \\ and \\t.', samples: [['', {}, 1]] }],
+  },
+  {
+    name: 'optional timestamps in milliseconds, negative ones too',
+    text: 'a 1 1395066363000\nb{x="1"} 2 -1\n',
+    families: [
+      { name: 'a', type: 'untyped', samples: [['', {}, 1, 1395066363000]] },
+      { name: 'b', type: 'untyped', samples: [['', { x: '1' }, 2, -1]] },
+    ],
+  },
+  {
+    name: 'NaN, +Inf, -Inf and their spellings',
+    text: 'v{i="1"} NaN\nv{i="2"} +Inf\nv{i="3"} -Inf\nv{i="4"} Inf\nv{i="5"} nan\nv{i="6"} -inf\n',
+    families: [
+      {
+        name: 'v',
+        type: 'untyped',
+        samples: [
+          ['', { i: '1' }, NaN],
+          ['', { i: '2' }, Infinity],
+          ['', { i: '3' }, -Infinity],
+          ['', { i: '4' }, Infinity],
+          ['', { i: '5' }, NaN],
+          ['', { i: '6' }, -Infinity],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'empty label set, spaces around tokens and inside braces, trailing comma, tabs, CRLF',
+    text: '  e{} 1\r\nf { a = "1" , b="2", } \t 2\t\r\n\tg\t3  \n',
+    families: [
+      { name: 'e', type: 'untyped', samples: [['', {}, 1]] },
+      { name: 'f', type: 'untyped', samples: [['', { a: '1', b: '2' }, 2]] },
+      { name: 'g', type: 'untyped', samples: [['', {}, 3]] },
+    ],
+  },
+  {
+    name: 'blank lines, plain comments, # EOF and a colon in the name',
+    text: '\n# just a comment\n#\n   \nrecord:rate5m{job="a"} 4\n# EOF\n',
+    families: [{ name: 'record:rate5m', type: 'untyped', samples: [['', { job: 'a' }, 4]] }],
+  },
+  {
+    name: 'series without TYPE are untyped; TYPE untyped is the same',
+    text: '# TYPE u untyped\nu 1\nno_type{a="b"} 2\n',
+    families: [
+      { name: 'u', type: 'untyped', samples: [['', {}, 1]] },
+      { name: 'no_type', type: 'untyped', samples: [['', { a: 'b' }, 2]] },
+    ],
+  },
+  {
+    name: 'TYPE words in any case (as Prometheus reads them)',
+    text: '# TYPE c COUNTER\nc 1\n',
+    families: [{ name: 'c', type: 'counter', samples: [['', {}, 1]] }],
+  },
+  {
+    name: 'histogram: _bucket, _sum and _count join their family',
+    text:
+      '# HELP rpc_duration_seconds RPC latency.\n# TYPE rpc_duration_seconds histogram\n' +
+      'rpc_duration_seconds_bucket{le="0.05"} 24054\nrpc_duration_seconds_bucket{le="0.1"} 33444\n' +
+      'rpc_duration_seconds_bucket{le="+Inf"} 144320\nrpc_duration_seconds_sum 53423\nrpc_duration_seconds_count 144320\n',
+    families: [
+      {
+        name: 'rpc_duration_seconds',
+        type: 'histogram',
+        help: 'RPC latency.',
+        samples: [
+          ['_bucket', { le: '0.05' }, 24054],
+          ['_bucket', { le: '0.1' }, 33444],
+          ['_bucket', { le: '+Inf' }, 144320],
+          ['_sum', {}, 53423],
+          ['_count', {}, 144320],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'summary: quantiles, _sum and _count join their family',
+    text:
+      '# TYPE rpc summary\nrpc{quantile="0.5"} 4773\nrpc{quantile="0.99"} 76656\nrpc_sum 1.7560473e+07\nrpc_count 2693\n',
+    families: [
+      {
+        name: 'rpc',
+        type: 'summary',
+        samples: [
+          ['', { quantile: '0.5' }, 4773],
+          ['', { quantile: '0.99' }, 76656],
+          ['_sum', {}, 17560473],
+          ['_count', {}, 2693],
+        ],
+      },
+    ],
+  },
+  {
+    name: '# UNIT (OpenMetrics, printed by the OpenTelemetry exporters) sets the unit',
+    text: '# TYPE d_seconds gauge\n# UNIT d_seconds s\nd_seconds 2\n',
+    families: [{ name: 'd_seconds', type: 'gauge', unit: 's', samples: [['', {}, 2]] }],
+  },
+  {
+    name: 'a _count of an untyped name is its own untyped family',
+    text: 'jobs_count 3\n',
+    families: [{ name: 'jobs_count', type: 'untyped', samples: [['', {}, 3]] }],
+  },
+  {
+    name: 'bad lines are skipped with their line number; the rest counts',
+    text: [
+      'ok 1',
+      'missing_value',
+      'bad_value{a="b"} twelve',
+      'unclosed{a="b} 1',
+      'bad_escape{a="\\x"} 1',
+      'twice{a="1",a="2"} 1',
+      '{a="b"} 1',
+      'bad{1a="b"} 1',
+      'noquote{a=b} 1',
+      'ts 1 12.5',
+      'trailing 1 2 3',
+      'open{a="b" 1',
+      'ok 2',
+    ].join('\n'),
+    families: [{ name: 'ok', type: 'untyped', samples: [['', {}, 1], ['', {}, 2]] }],
+    errors: [
+      [2, 'missing_value: missing the sample value'],
+      [3, 'bad_value: the value is not a number'],
+      [4, 'label a: the value is not closed'],
+      [5, 'label a: invalid escape'],
+      [6, 'label a appears twice'],
+      [7, 'expected a metric name'],
+      [8, 'expected a label name'],
+      [9, 'label a: the value must be in double quotes'],
+      [10, 'ts: the timestamp must be an integer'],
+      [11, 'trailing: unexpected text after the timestamp'],
+      [12, 'label a: expected , or } after the value'],
+    ],
+  },
+  {
+    name: 'a TYPE after samples, a second TYPE and a second HELP are reported and ignored',
+    text: '# HELP a First.\na 1\n# TYPE a counter\n# TYPE b gauge\n# TYPE b counter\n# HELP a Second.\nb 2\n',
+    families: [
+      { name: 'a', type: 'untyped', help: 'First.', samples: [['', {}, 1]] },
+      { name: 'b', type: 'gauge', samples: [['', {}, 2]] },
+    ],
+    errors: [
+      [3, '# TYPE a comes after samples of a'],
+      [5, 'second # TYPE line for b'],
+      [6, 'second # HELP line for a'],
+    ],
+  },
+  {
+    name: 'a # TYPE line without a type, or a # HELP without a name, is reported',
+    text: '# TYPE t\n# HELP\n# HELP 9x doc\nt 1\n',
+    families: [{ name: 't', type: 'untyped', samples: [['', {}, 1]] }],
+    errors: [
+      [1, '# TYPE t: missing the type'],
+      [2, '# HELP must be followed by a metric name'],
+      [3, '# HELP must be followed by a metric name'],
+    ],
+  },
+  {
+    name: 'a plain sample named like its histogram is an error',
+    text: '# TYPE h histogram\nh 1\nh_count 1\n',
+    families: [{ name: 'h', type: 'histogram', samples: [['_count', {}, 1]] }],
+    errors: [[2, "h: a histogram's samples are h_bucket, h_sum and h_count"]],
+  },
+  {
+    name: 'Kong docs: # TYPE x bucket is reported, x read as untyped, x_ms_bucket{le} grouped into a histogram',
+    text:
+      '# HELP lat AI latencies\n# TYPE lat bucket\nlat_ms_bucket{p="a",le="10"} 1\nlat_ms_bucket{p="a",le="+Inf"} 2\n' +
+      'lat_ms_sum{p="a"} 14\nlat_ms_count{p="a"} 2\nlat{p="a",le="+Inf"} 2\n',
+    families: [
+      { name: 'lat', type: 'untyped', help: 'AI latencies', samples: [['', { p: 'a', le: '+Inf' }, 2]] },
+      {
+        name: 'lat_ms',
+        type: 'histogram',
+        help: 'AI latencies',
+        samples: [
+          ['_bucket', { p: 'a', le: '10' }, 1],
+          ['_bucket', { p: 'a', le: '+Inf' }, 2],
+          ['_sum', { p: 'a' }, 14],
+          ['_count', { p: 'a' }, 2],
+        ],
+      },
+    ],
+    errors: [[2, '# TYPE lat bucket: "bucket" is not a metric type']],
+  },
+  {
+    name: 'outside an invalid TYPE block, an untyped x_bucket stays its own family',
+    text: 'y_bucket{le="1"} 1\n',
+    families: [{ name: 'y_bucket', type: 'untyped', samples: [['', { le: '1' }, 1]] }],
+  },
+];
+
+describe('parseExposition: text format 0.0.4', () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      const got = summary(parseExposition(c.text));
+      expect(got.families).toEqual(c.families);
+      const errors = c.errors ?? [];
+      expect(got.errors.map(([line]) => line)).toEqual(errors.map(([line]) => line));
+      got.errors.forEach(([, message], i) => expect(message).toContain(errors[i][1]));
+    });
+  }
+
+  it('counts samples and every error, and keeps the first 100 errors', () => {
+    const text = Array.from({ length: 150 }, (_, i) => `bad${i}{`).join('\n') + '\nok 1\n';
+    const page = parseExposition(text);
+    expect(page.sampleCount).toBe(1);
+    expect(page.errorCount).toBe(150);
+    expect(page.errors).toHaveLength(100);
+    expect(page.errors[99].line).toBe(100);
+  });
+
+  it('an empty page has no families and no errors', () => {
+    expect(parseExposition('')).toEqual({ families: [], sampleCount: 0, errors: [], errorCount: 0 });
+  });
+});
+
+const fixture = (name: string): string => readFileSync(new URL(`../../testdata/kong/${name}`, import.meta.url), 'utf8');
+
+describe('Kong Prometheus-plugin pages', () => {
+  it('3.x /metrics page: 14 families, 94 samples, no errors, exact values', () => {
+    const page = parseExposition(fixture('prometheus-plugin-3.x-metrics.txt'));
+    expect(page.errorCount).toBe(0);
+    expect(page.sampleCount).toBe(94);
+    expect(page.families.map((f) => [f.name, f.type, f.samples.length])).toEqual([
+      ['kong_bandwidth_bytes', 'counter', 2],
+      ['kong_datastore_reachable', 'gauge', 1],
+      ['kong_http_requests_total', 'counter', 1],
+      ['kong_node_info', 'gauge', 1],
+      ['kong_kong_latency_ms', 'histogram', 16],
+      ['kong_memory_lua_shared_dict_bytes', 'gauge', 11],
+      ['kong_memory_lua_shared_dict_total_bytes', 'gauge', 11],
+      ['kong_memory_workers_lua_vms_bytes', 'gauge', 8],
+      ['kong_nginx_connections_total', 'gauge', 7],
+      ['kong_nginx_metric_errors_total', 'counter', 1],
+      ['kong_nginx_requests_total', 'gauge', 1],
+      ['kong_nginx_timers', 'gauge', 2],
+      ['kong_request_latency_ms', 'histogram', 16],
+      ['kong_upstream_latency_ms', 'histogram', 16],
+    ]);
+    const s = summary(page).families;
+    expect(s.find((f) => f.name === 'kong_http_requests_total')).toEqual({
+      name: 'kong_http_requests_total',
+      type: 'counter',
+      help: 'HTTP status codes per Consumer/Service/Route in Kong Gateway',
+      samples: [['', { service: 'google', route: 'google.route-1', code: '200', source: 'service', consumer: '' }, 1]],
+    });
+    const upstream = s.find((f) => f.name === 'kong_upstream_latency_ms');
+    expect(upstream?.samples.slice(-3)).toEqual([
+      ['_bucket', { service: 'google', route: 'google.route-1', le: '+Inf' }, 1],
+      ['_count', { service: 'google', route: 'google.route-1' }, 1],
+      ['_sum', { service: 'google', route: 'google.route-1' }, 2],
+    ]);
+    expect(s.find((f) => f.name === 'kong_memory_workers_lua_vms_bytes')?.samples[0][2]).toBe(64329517);
+  });
+
+  it('AI metrics as published (invalid # TYPE … bucket): read leniently, 7 families, 9 samples, 5 errors', () => {
+    const page = parseExposition(fixture('prometheus-plugin-ai-metrics-as-published.txt'));
+    expect(page.sampleCount).toBe(9);
+    expect(page.families.map((f) => [f.name, f.type, f.samples.length])).toEqual([
+      ['ai_llm_requests_total', 'counter', 1],
+      ['ai_llm_cost_total', 'counter', 1],
+      ['ai_llm_provider_latency', 'untyped', 1],
+      ['ai_llm_provider_latency_ms', 'histogram', 1],
+      ['ai_llm_tokens_total', 'counter', 3],
+      ['ai_cache_fetch_latency', 'untyped', 1],
+      ['ai_cache_embeddings_latency', 'untyped', 1],
+    ]);
+    expect(page.errors.map((e) => e.line)).toEqual([8, 16, 19, 21, 22]);
+    const tokens = summary(page).families.find((f) => f.name === 'ai_llm_tokens_total');
+    expect(tokens?.samples.map(([, l, v]) => [l.token_type, v])).toEqual([
+      ['prompt_tokens', 1000],
+      ['completion_tokens', 2000],
+      ['total_tokens', 3000],
+    ]);
+    const latency = page.families.find((f) => f.name === 'ai_llm_provider_latency_ms');
+    expect(latency?.help).toBe('AI latencies per ai_provider in Kong');
+    expect(latency?.samples[0]).toMatchObject({ suffix: '_bucket', value: 2, line: 9 });
+  });
+});
