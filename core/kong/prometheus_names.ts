@@ -39,6 +39,13 @@ export interface KongFamilyRule {
   /** Kong's latency histograms are in milliseconds: bounds and sum of a histogram in `s` are × 1000. */
   readonly milliseconds?: boolean;
   /**
+   * Every bucket bound Kong's plugin has for the family (kong-log-format.md §5). Before EE 3.14.0.9 Kong
+   * printed only the buckets at or above the first value it observed; the scrape mapping fills the missing
+   * lower ones with 0, so the layout does not change when they appear (which cumulativetodelta would
+   * take for a reset).
+   */
+  readonly bounds?: readonly number[];
+  /**
    * Whether a scraped Kong family maps back to this instrument. False where the Kong family is fed by an
    * instrument of another shape (bandwidth from the size histograms' sums): scraping gives `kong.bandwidth`.
    */
@@ -96,6 +103,7 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   },
   {
     instrument: 'kong.latency.total',
+    bounds: [25, 50, 80, 100, 250, 400, 700, 1000, 2000, 5000, 10000, 30000, 60000],
     unit: 's',
     family: 'kong_request_latency_ms',
     type: 'histogram',
@@ -105,6 +113,7 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   },
   {
     instrument: 'kong.latency.internal',
+    bounds: [1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 3000, 6000],
     unit: 's',
     family: 'kong_kong_latency_ms',
     type: 'histogram',
@@ -114,6 +123,7 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   },
   {
     instrument: 'kong.latency.upstream',
+    bounds: [25, 50, 80, 100, 250, 400, 700, 1000, 2000, 5000, 10000, 30000, 60000],
     unit: 's',
     family: 'kong_upstream_latency_ms',
     type: 'histogram',
@@ -163,6 +173,7 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   },
   {
     instrument: 'gen_ai.server.request.duration',
+    bounds: [250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 10000, 30000, 60000],
     unit: 's',
     family: 'kong_ai_llm_provider_latency_ms',
     type: 'histogram',
@@ -172,6 +183,7 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   },
   {
     instrument: 'kong.gen_ai.cache.fetch.latency',
+    bounds: [1, 2, 5, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 2000],
     unit: 's',
     family: 'kong_ai_cache_fetch_latency_ms',
     type: 'histogram',
@@ -181,6 +193,7 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   },
   {
     instrument: 'kong.gen_ai.cache.embeddings.latency',
+    bounds: [1, 2, 5, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 2000],
     unit: 's',
     family: 'kong_ai_cache_embeddings_latency_ms',
     type: 'histogram',

@@ -153,11 +153,30 @@ function addHistograms(a: Histogram, b: Histogram): Histogram {
   };
 }
 
+/**
+ * Kong's full bucket layout when the scrape shows only its upper part (buckets below the first value Kong
+ * observed were not printed before EE 3.14.0.9): the missing lower buckets held nothing, so they are 0.
+ */
+export function withKongBounds(h: Histogram, bounds: readonly number[] | undefined): Histogram {
+  const have = h.buckets.boundaries;
+  if (!bounds || have.length >= bounds.length || have.length === 0) return h;
+  const offset = bounds.indexOf(have[0]);
+  if (offset <= 0 || have.some((b, i) => bounds[offset + i] !== b)) return h;
+  return {
+    ...h,
+    buckets: { boundaries: [...bounds.slice(0, offset), ...have], counts: [...new Array<number>(offset).fill(0), ...h.buckets.counts] },
+  };
+}
+
 function mapMetric(rule: KongFamilyRule, m: MetricData, excluded: ReadonlySet<string>): MetricData {
   const descriptor = { ...m.descriptor, name: rule.instrument, unit: rule.unit, description: rule.help };
   if (m.dataPointType === DataPointType.HISTOGRAM) {
     const factor = rule.milliseconds ? 1000 : 1;
-    const points = m.dataPoints.map((p) => ({ ...p, attributes: mapAttributes(rule, p.attributes, excluded), value: scale(p.value, factor) }));
+    const points = m.dataPoints.map((p) => ({
+      ...p,
+      attributes: mapAttributes(rule, p.attributes, excluded),
+      value: scale(withKongBounds(p.value, rule.bounds), factor),
+    }));
     return { ...m, descriptor, dataPoints: mergePoints(points, addHistograms) };
   }
   if (m.dataPointType === DataPointType.SUM || m.dataPointType === DataPointType.GAUGE) {

@@ -182,3 +182,23 @@ describe('kong_metrics scrape mapping: Kong Prometheus-plugin series → OTel in
     expect(kongRuleFor('kong_ai_cache_fetch_latency_bucket')?.instrument).toBe('kong.gen_ai.cache.fetch.latency');
   });
 });
+
+describe("Kong's partial bucket layouts", () => {
+  it('buckets Kong has not printed yet are filled with 0, so the layout stays the same when they appear', () => {
+    // Kong ≤ EE 3.14.0.8 printed kong_kong_latency_ms from the first observed bucket up (the real page starts at le="5").
+    const partial = histogram('kong_kong_latency_ms', { service: 's' }, [5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 3000, 6000], [1, ...new Array<number>(15).fill(0)], 4);
+    const full = histogram('kong_kong_latency_ms', { service: 's' }, [1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 3000, 6000], [1, 0, 1, ...new Array<number>(15).fill(0)], 5);
+    const [a, b] = only(mapScrapedKongSeries(batchOf(partial, full), { dropUnmapped: false, excluded: new Set() }).batch);
+    const va = a.dataPoints[0].value as { buckets: { boundaries: number[]; counts: number[] }; count: number };
+    const vb = b.dataPoints[0].value as { buckets: { boundaries: number[]; counts: number[] } };
+    expect(va.buckets.boundaries).toEqual(vb.buckets.boundaries);
+    expect(va.buckets.counts.slice(0, 3)).toEqual([0, 0, 1]);
+    expect(va.count).toBe(1);
+  });
+
+  it('a layout that is not a tail of Kong\'s is left as it is', () => {
+    const odd = histogram('kong_request_latency_ms', {}, [30, 60], [1, 1, 0], 50);
+    const [m] = only(mapScrapedKongSeries(batchOf(odd), { dropUnmapped: false, excluded: new Set() }).batch);
+    expect((m.dataPoints[0].value as { buckets: { boundaries: number[] } }).buckets.boundaries).toEqual([0.03, 0.06]);
+  });
+});
