@@ -15,6 +15,8 @@ RUN npm ci --ignore-scripts && npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# glibc keeps freed request buffers otherwise, and RSS (what memory_limiter and the OOM killer see) stays high.
+ENV MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist

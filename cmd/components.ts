@@ -5,6 +5,7 @@ import { prometheusReceiverFactory } from '../receivers/prometheus/index.js';
 import { kongTcpLogReceiverFactory } from '../receivers/kong_tcp_log/index.js';
 import { kongUdpLogReceiverFactory } from '../receivers/kong_udp_log/index.js';
 import { kongFileLogReceiverFactory } from '../receivers/kong_file_log/index.js';
+import { memoryLimiterFactory } from '../processors/memory_limiter/index.js';
 import { kongMetricsFactory } from '../processors/kong_metrics/index.js';
 import { cumulativeToDeltaFactory } from '../processors/cumulativetodelta/index.js';
 import { batchFactory } from '../processors/batch/index.js';
@@ -20,6 +21,7 @@ export const FACTORIES: readonly Factory[] = [
   kongFileLogReceiverFactory,
   otlpReceiverFactory,
   prometheusReceiverFactory,
+  memoryLimiterFactory,
   kongMetricsFactory,
   cumulativeToDeltaFactory,
   batchFactory,
