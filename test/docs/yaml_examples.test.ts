@@ -64,6 +64,14 @@ describe('YAML examples in the docs', () => {
     });
   }
 
+  it('the Kubernetes ConfigMap holds a valid pipeline', () => {
+    const configMap = parse(readFileSync(join(ROOT, 'deploy/kubernetes/configmap.yaml'), 'utf8')) as { data: Record<string, string> };
+    const env = { KONGTEL_TOKEN: 't', DT_ENDPOINT: 'https://abc123.live.dynatrace.com/api/v2/otlp', DT_API_TOKEN: 't', POD_NAME: 'kongtel-0' };
+    const config = parseConfig(configMap.data['pipelines.yaml'], 'configmap', FACTORIES, env);
+    expect(config.pipelines.map((p) => p.id)).toEqual(['metrics/prometheus', 'metrics/dynatrace']);
+    expect(config.service.telemetry.resource['service.instance.id']).toBe('kongtel-0');
+  });
+
   const examples = join(ROOT, 'examples');
   if (existsSync(examples)) {
     for (const name of readdirSync(examples).filter((n) => n.endsWith('.yaml'))) {
