@@ -19,6 +19,24 @@ export type CollectorStatus = 'starting' | 'running' | 'stopping' | 'stopped';
 /** What a component may ask of the running collector. */
 export interface Host {
   status(): CollectorStatus;
+  /**
+   * Durable mode (docs/durability.md): how far the write-ahead log `source` is covered by data the
+   * exporters of its pipeline hold durably or delivered — the lowest position over those exporters;
+   * undefined when any of them has recorded nothing for it (then the whole retained log is replayed).
+   */
+  coveredPosition?(source: string): number | undefined;
+}
+
+/**
+ * An exporter that stores `MetricBatch.covers` with the data, atomically, and reports per source the
+ * highest position among what it holds durably, delivered, or dropped for good.
+ */
+export interface LogPositionRecorder {
+  coveredPositions(): ReadonlyMap<string, number>;
+}
+
+export function isLogPositionRecorder(c: object): c is LogPositionRecorder {
+  return typeof (c as Partial<LogPositionRecorder>).coveredPositions === 'function';
 }
 
 export interface Component {
@@ -69,12 +87,27 @@ export interface ProcessorFactory<C = unknown> extends FactoryBase<C> {
   readonly accepts: readonly Signal[];
   /** What it emits for a given input (kong_metrics turns logs into metrics; the rest pass the signal on). */
   produces(input: Signal): Signal;
+  /**
+   * The config key that turned durable mode on (e.g. `storage`), or undefined when it is off. The config
+   * loader then requires every exporter of the processor's pipelines to record log positions.
+   */
+  logPositionsKey?(config: C): string | undefined;
+  /**
+   * True when the processor puts `MetricBatch.covers` on what it emits for what it took (and reports
+   * downstream refusals back), so it may follow a durable processor. Absent: it may not.
+   */
+  readonly passesLogPositions?: boolean;
   create(config: C, ctx: ComponentContext, next: Consumer): Processor;
 }
 
 export interface ExporterFactory<C = unknown> extends FactoryBase<C> {
   readonly kind: 'exporter';
   readonly accepts: readonly Signal[];
+  /**
+   * Whether this config makes the exporter a `LogPositionRecorder`: true, or what to change so it is one
+   * (e.g. "set sending_queue.storage"). Absent: it never can.
+   */
+  recordsLogPositions?(config: C): true | string;
   create(config: C, ctx: ComponentContext): Exporter;
 }
 

@@ -17,6 +17,19 @@ export interface LogBatch {
 export interface MetricBatch {
   readonly signal: 'metrics';
   readonly resourceMetrics: readonly ResourceMetrics[];
+  /**
+   * Durable mode (docs/durability.md): this batch, together with everything emitted before it, holds every
+   * entry of each source's write-ahead log up to `position`. Processors carry it onto what they emit; an
+   * exporter that records log positions stores it with the data, atomically.
+   */
+  readonly covers?: readonly LogPosition[];
+}
+
+/** How far a write-ahead log (a `source`) is reflected in emitted data: its entries up to `position`. */
+export interface LogPosition {
+  readonly source: string;
+  /** Monotonic within a source; safe up to 2^53. */
+  readonly position: number;
 }
 
 export type Batch = LogBatch | MetricBatch;
@@ -25,8 +38,29 @@ export function logBatch(entries: readonly KongLogEntry[]): LogBatch {
   return { signal: 'logs', entries };
 }
 
-export function metricBatch(resourceMetrics: readonly ResourceMetrics[]): MetricBatch {
-  return { signal: 'metrics', resourceMetrics };
+export function metricBatch(resourceMetrics: readonly ResourceMetrics[], covers?: readonly LogPosition[]): MetricBatch {
+  return covers === undefined || covers.length === 0 ? { signal: 'metrics', resourceMetrics } : { signal: 'metrics', resourceMetrics, covers };
+}
+
+/**
+ * The source name of a durable processor instance: processors are per pipeline, so the pair is unique.
+ * Ids never hold whitespace, so the name splits back unambiguously.
+ */
+export function logPositionSource(processorId: string, pipelineId: string | undefined): string {
+  return `${processorId} in ${pipelineId ?? '-'}`;
+}
+
+/** Merges covers, keeping the highest position per source (positions only grow). */
+export function mergeCovers(into: Map<string, number>, covers: readonly LogPosition[] | undefined): void {
+  if (covers === undefined) return;
+  for (const c of covers) {
+    const held = into.get(c.source);
+    if (held === undefined || c.position > held) into.set(c.source, c.position);
+  }
+}
+
+export function coversOf(positions: ReadonlyMap<string, number>): LogPosition[] {
+  return [...positions].map(([source, position]) => ({ source, position }));
 }
 
 /** Number of data points in a metric batch (what self-telemetry counts for metrics). */

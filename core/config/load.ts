@@ -121,7 +121,10 @@ export function parseConfig(text: string, file: string, factories: readonly Fact
       }
       const p = parsed.data;
       const pipeline: PipelineConfig = { id, receivers: p.receivers, processors: p.processors, exporters: p.exporters };
-      if (checkPipeline(pipeline, components, written, issues)) pipelines.push(pipeline);
+      if (checkPipeline(pipeline, components, written, issues)) {
+        pipelines.push(pipeline);
+        checkLogPositions(pipeline, components, issues);
+      }
     }
     warnings.push(...unusedComponents(components, service, pipelines));
   }
@@ -303,6 +306,42 @@ function checkPipeline(
     }
   });
   return issues.length === before;
+}
+
+/**
+ * Durable mode (a processor's `logPositionsKey`) is only exact if every exporter its emissions reach
+ * stores how far the write-ahead log is covered together with the data (docs/durability.md).
+ */
+function checkLogPositions(p: PipelineConfig, components: Record<Section, Map<string, ComponentConfig>>, issues: ConfigIssue[]): void {
+  p.processors.forEach((pid, i) => {
+    const c = components.processors.get(pid);
+    if (c?.factory.kind !== 'processor') return;
+    const key = c.factory.logPositionsKey?.(c.config);
+    if (key === undefined) return;
+    const path = joinPath(joinPath('processors', pid), key);
+    p.processors.slice(i + 1).forEach((later, j) => {
+      const f = components.processors.get(later)?.factory;
+      if (f?.kind !== 'processor' || f.passesLogPositions === true) return;
+      issues.push({
+        path: `service.pipelines.${p.id}.processors[${i + 1 + j}]`,
+        message: `"${later}" does not pass on how far the write-ahead log of ${path} is covered, so durable mode cannot be exact behind it; use it in a pipeline without durable mode, or remove ${path}`,
+      });
+    });
+    for (const eid of p.exporters) {
+      const e = components.exporters.get(eid);
+      if (e?.factory.kind !== 'exporter') continue;
+      const can = e.factory.recordsLogPositions?.(e.config);
+      if (can === true) continue;
+      const fix =
+        can === undefined
+          ? `exporter type "${e.type}" never can: move it to a pipeline without durable mode, or remove ${key}`
+          : `${can} under exporters.${eid}, or remove ${key}`;
+      issues.push({
+        path,
+        message: `durable mode needs every exporter of pipeline "${p.id}" to record how far the write-ahead log is covered, and exporters.${eid} does not; ${fix}`,
+      });
+    }
+  });
 }
 
 function unusedComponents(components: Record<Section, Map<string, ComponentConfig>>, service: ServiceConfig, pipelines: readonly PipelineConfig[]): string[] {

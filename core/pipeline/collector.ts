@@ -12,6 +12,8 @@ import type {
   Processor,
   Receiver,
 } from '../component.js';
+import { isLogPositionRecorder } from '../component.js';
+import { logPositionSource } from '../data.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import type { CollectorConfig } from '../config/load.js';
@@ -50,6 +52,8 @@ export class Collector implements Host {
   private readonly receivers = new Map<string, Receiver>();
   private selfMetrics: SelfMetricsServer | undefined;
   private readonly started: Component[] = [];
+  /** Durable mode: each processor instance's log source → the exporters its emissions reach. */
+  private readonly sourceExporters = new Map<string, readonly Exporter[]>();
 
   constructor(
     private readonly config: CollectorConfig,
@@ -92,6 +96,21 @@ export class Collector implements Host {
     return this.extensions.find((e) => e.id === id)?.component;
   }
 
+  /**
+   * The lowest position over the exporters fed by the source's processor that record positions: what
+   * every one of them holds. Undefined when one has nothing for the source (e.g. it is new).
+   */
+  coveredPosition(source: string): number | undefined {
+    let lowest: number | undefined;
+    for (const e of this.sourceExporters.get(source) ?? []) {
+      if (!isLogPositionRecorder(e)) continue;
+      const p = e.coveredPositions().get(source);
+      if (p === undefined) return undefined;
+      lowest = lowest === undefined ? p : Math.min(lowest, p);
+    }
+    return lowest;
+  }
+
   private context(id: string, kind: ComponentKind, pipelineId?: string): ComponentContext {
     const fields: Record<string, string> = { [kind]: id };
     if (pipelineId) fields.pipeline = pipelineId;
@@ -125,6 +144,7 @@ export class Collector implements Host {
         return e;
       });
       let next: Consumer = fanout(exporters);
+      for (const id of p.processors) this.sourceExporters.set(logPositionSource(id, p.id), exporters);
       const processors: Started<Processor>[] = [];
       for (let i = p.processors.length - 1; i >= 0; i--) {
         const id = p.processors[i];

@@ -2,7 +2,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import type { DataPointFlags } from '../../core/index.js';
+import type { DataPointFlags, LogPosition } from '../../core/index.js';
 import { patchPointFlags } from './flags_proto.js';
 
 const gzip = promisify(gzipCb);
@@ -19,6 +19,8 @@ export interface EncodedRequest {
   readonly points: number;
   readonly encoding: Encoding;
   readonly compression: Compression;
+  /** Durable mode: the batch's `covers`, stored with the request (docs/durability.md). */
+  readonly covers?: readonly LogPosition[];
 }
 
 export const CONTENT_TYPE: Readonly<Record<Encoding, string>> = {

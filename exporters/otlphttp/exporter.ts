@@ -8,6 +8,7 @@ import {
   errorMessage,
   type Exporter,
   type Host,
+  type LogPositionRecorder,
   PermanentError,
   SelfMetric,
 } from '../../core/index.js';
@@ -19,6 +20,8 @@ import { ExportOutcomes } from './outcomes.js';
 import { PersistentQueue } from './persistent_queue.js';
 import { QueueFullError, type RequestQueue } from './queue.js';
 import { RetryingSender, type SendResult } from './sender.js';
+
+const NOTHING_COVERED: ReadonlyMap<string, number> = new Map();
 
 /** Shutdown never waits longer than this for queued data to drain, whatever `timeout` says. */
 const MAX_DRAIN_MS = 10_000;
@@ -33,7 +36,7 @@ export interface OtlpHttpExporterOptions {
  * the encoded request is queued — on disk when `storage` is set — and `num_consumers` senders deliver it
  * with retries; without it, `consume()` sends inline and its promise carries the backend's verdict.
  */
-export class OtlpHttpExporter implements Exporter {
+export class OtlpHttpExporter implements Exporter, LogPositionRecorder {
   private readonly queue: RequestQueue | undefined;
   private readonly abort = new AbortController();
   private readonly consumers: Promise<void>[] = [];
@@ -99,6 +102,14 @@ export class OtlpHttpExporter implements Exporter {
     for (let i = 0; i < this.config.sending_queue.num_consumers; i++) this.consumers.push(this.consumeQueue(this.queue));
   }
 
+  /**
+   * Durable mode (docs/durability.md): how far each kong_metrics write-ahead log is covered by requests
+   * the persistent queue holds or held. Empty without `sending_queue.storage`: nothing here survives.
+   */
+  coveredPositions(): ReadonlyMap<string, number> {
+    return this.queue instanceof PersistentQueue ? this.queue.coveredPositions() : NOTHING_COVERED;
+  }
+
   async consume(batch: Batch): Promise<void> {
     if (batch.signal !== 'metrics') throw new PermanentError(`exporter ${this.ctx.id} (otlphttp) takes metrics, not Kong log entries: put kong_metrics before it`);
     const points = countDataPoints(batch);
@@ -108,6 +119,7 @@ export class OtlpHttpExporter implements Exporter {
     let req: EncodedRequest;
     try {
       req = await encodeRequest(batch.resourceMetrics, points, this.config.encoding, this.config.compression);
+      if (batch.covers !== undefined) req = { ...req, covers: batch.covers };
     } catch (err) {
       this.outcomes.failed('encoding', points);
       this.ctx.logger.error({ points, err: errorMessage(err) }, 'cannot encode metrics as OTLP; dropped');

@@ -4,10 +4,12 @@ import {
   type ComponentContext,
   type Consumer,
   countDataPoints,
+  coversOf,
   errorMessage,
   type Host,
   isBackPressure,
   metricBatch,
+  mergeCovers,
   type Processor,
   type Timer,
 } from '../../core/index.js';
@@ -23,6 +25,10 @@ const BUFFER_LIMIT_BATCHES = 10;
  * send_batch_size points are waiting or `timeout` after the first one arrived, split to at most
  * send_batch_max_size points. `consume()` resolves once the data is held. One send is in flight at a
  * time, so batches leave in the order they came (cumulativetodelta after this relies on it).
+ *
+ * Durable mode (docs/durability.md): a batch that carries `covers` is answered only once its data left in
+ * a send the next component accepted (or refused: then kong_metrics keeps the data and sends it again);
+ * its covers travel on the send that empties the buffer, since only then is all of its data out.
  */
 export class BatchProcessor implements Processor {
   private readonly pending = new PendingBatch();
@@ -38,6 +44,11 @@ export class BatchProcessor implements Processor {
   private refuseUntilMs = 0;
   private failing = false;
   private stopped = false;
+  /** Durable mode: the highest log positions among the batches held, per source. */
+  private readonly covers = new Map<string, number>();
+  /** Durable mode: senders of held batches with covers, oldest first, waiting for their data to leave. */
+  private readonly waiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private splitWarned = false;
 
   constructor(
     private readonly config: BatchConfig,
@@ -77,9 +88,15 @@ export class BatchProcessor implements Processor {
     }
     this.pending.add(batch.resourceMetrics);
     this.telemetry.pointsIn.add(n);
+    let sent: Promise<void> | undefined;
+    if (batch.covers !== undefined) {
+      mergeCovers(this.covers, batch.covers);
+      sent = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    }
     if (this.config.timeout === 0) this.flushAll ??= 'timeout';
     else this.timer ??= this.ctx.clock.setTimeout(() => this.onTimeout(), this.config.timeout);
     this.kick();
+    return sent;
   }
 
   private refusal(n: number): BackPressureError | undefined {
@@ -118,13 +135,21 @@ export class BatchProcessor implements Processor {
         const trigger = this.flushAll ?? 'size';
         const n = Math.min(max, this.pending.points);
         const resourceMetrics = this.pending.take(n);
-        if (this.pending.points === 0) {
+        const emptied = this.pending.points === 0;
+        if (emptied) {
           this.flushAll = undefined;
           this.timer?.cancel();
           this.timer = undefined;
         }
+        // Waiters registered before this take may have points in it; later ones cannot.
+        const waiting = this.waiters.length;
+        const covers = emptied && this.covers.size > 0 ? coversOf(this.covers) : undefined;
+        if (emptied) this.covers.clear();
+        else if (waiting > 0) this.warnSplit();
         this.telemetry.sends[trigger].add();
-        await this.send(metricBatch(resourceMetrics), n);
+        const error = await this.send(metricBatch(resourceMetrics, covers), n);
+        if (error !== undefined) for (const w of this.waiters.splice(0, waiting)) w.reject(error);
+        else if (emptied) for (const w of this.waiters.splice(0, waiting)) w.resolve();
       }
     } catch (err) {
       this.ctx.logger.error({ error: errorMessage(err) }, 'batch processor failed to send');
@@ -132,13 +157,18 @@ export class BatchProcessor implements Processor {
       // Cleared in the same tick the loop ends, so a consume() right after starts a new loop.
       this.draining = false;
     }
+    if (this.stopped && this.pending.points > 0) {
+      const refused = new BackPressureError(`processor ${this.ctx.id}: shut down before the data was sent`);
+      for (const w of this.waiters.splice(0)) w.reject(refused);
+    }
     // What a size-triggered send left behind still goes out within `timeout`.
     if (this.pending.points > 0 && !this.stopped && this.config.timeout > 0) {
       this.timer ??= this.ctx.clock.setTimeout(() => this.onTimeout(), this.config.timeout);
     }
   }
 
-  private async send(batch: Batch, n: number): Promise<void> {
+  /** Sends one batch on; resolves with the error when the next component refused or failed it. */
+  private async send(batch: Batch, n: number): Promise<unknown> {
     try {
       await this.next.consume(batch);
       this.telemetry.pointsOut.add(n);
@@ -146,6 +176,7 @@ export class BatchProcessor implements Processor {
         this.failing = false;
         this.ctx.logger.info('the next component accepts data again');
       }
+      return undefined;
     } catch (err) {
       // Retrying is the exporter's job (its queue); holding the batch here would only stall everything behind it.
       const refused = isBackPressure(err);
@@ -160,6 +191,17 @@ export class BatchProcessor implements Processor {
             : 'the next component failed a batch: its points are dropped',
         );
       }
+      return err;
     }
+  }
+
+  private warnSplit(): void {
+    if (this.splitWarned) return;
+    this.splitWarned = true;
+    this.ctx.logger.warn(
+      { processor: this.ctx.id, pipeline: this.ctx.pipelineId, sendBatchMaxSize: this.config.send_batch_max_size },
+      'a durable kong_metrics emission is split by send_batch_max_size: if kongtel dies between the parts, or a later part is ' +
+        'refused, the earlier parts are counted twice (docs/durability.md); raise send_batch_max_size or set it to 0',
+    );
   }
 }

@@ -101,7 +101,8 @@ export class CumulativeToDeltaProcessor implements Processor {
     const undo = new UndoLog();
     let out: MetricBatch;
     try {
-      out = metricBatch(this.convert(batch, undo));
+      // Durable mode: the output reflects exactly the input, so it covers the same log positions.
+      out = metricBatch(this.convert(batch, undo), batch.covers);
     } catch (err) {
       // Only malformed input gets here (e.g. a histogram without buckets); nothing it did may stick.
       undo.rollback(this.table);

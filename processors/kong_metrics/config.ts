@@ -22,6 +22,11 @@ export interface KongMetricsConfig {
   /** Histogram instrument name → explicit bucket bounds, replacing the defaults. */
   buckets: Record<string, number[]>;
   max_series_per_metric: number;
+  /**
+   * Durable mode: a directory for the write-ahead log. Accepted entries survive any crash, and each is
+   * counted exactly once at the backend (docs/durability.md). Unset: state lives in memory only.
+   */
+  storage?: string;
 }
 
 /**
@@ -133,6 +138,10 @@ export const configSchema: z.ZodType<KongMetricsConfig> = z
       .int({ error: 'must be a whole number of series' })
       .positive({ error: 'must be at least 1' })
       .default(10_000),
+    storage: z
+      .string({ error: 'must be a directory path, e.g. "/var/lib/kongtel/wal"' })
+      .min(1, { error: 'must be a directory path, e.g. "/var/lib/kongtel/wal" (or remove the key to keep state in memory)' })
+      .optional(),
   })
   .superRefine((c, ctx) => {
     for (const key of Object.keys(c.pricing)) {

@@ -69,6 +69,15 @@ function seriesOf<S>(m: { readonly series: readonly S[]; readonly overflow: S | 
   return m.overflow === undefined ? m.series : [...m.series, m.overflow];
 }
 
+/**
+ * A point's end strictly after its start. A series created in the very millisecond of an emission (or a
+ * clock stepped back) would otherwise end when it starts, which cumulativetodelta's `initial_value: auto`
+ * reads as "start unknown" and drops — losing the series' first entries for good.
+ */
+function endAfter(start: number, startHr: HrTime, now: number, endTime: HrTime): HrTime {
+  return now > start ? endTime : [startHr[0], startHr[1] + 1];
+}
+
 /** Every series, every time; each point starts when its series was created. */
 export function collectCumulative(metrics: readonly AnyMetric[], now: number): Collected {
   const endTime = msToHrTime(now);
@@ -78,14 +87,15 @@ export function collectCumulative(metrics: readonly AnyMetric[], now: number): C
     if (m instanceof HistogramMetric) {
       const points: DataPoint<Histogram>[] = [];
       for (const s of seriesOf(m)) {
-        points.push({ startTime: s.startHr, endTime, attributes: { ...s.attributes }, value: histogramValue(s, m.bounds) });
+        const end = endAfter(s.start, s.startHr, now, endTime);
+        points.push({ startTime: s.startHr, endTime: end, attributes: { ...s.attributes }, value: histogramValue(s, m.bounds) });
       }
       if (points.length > 0) out.push(histogramData(m, AggregationTemporality.CUMULATIVE, points));
       pointCount += points.length;
     } else {
       const points: DataPoint<number>[] = [];
       for (const s of seriesOf(m)) {
-        points.push({ startTime: s.startHr, endTime, attributes: { ...s.attributes }, value: s.value });
+        points.push({ startTime: s.startHr, endTime: endAfter(s.start, s.startHr, now, endTime), attributes: { ...s.attributes }, value: s.value });
       }
       if (points.length > 0) out.push(sumData(m, AggregationTemporality.CUMULATIVE, points));
       pointCount += points.length;

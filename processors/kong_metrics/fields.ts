@@ -42,28 +42,49 @@ export class EntryFields {
   taskState: string | undefined = undefined;
 }
 
-/** A non-empty string, else undefined (Kong omits optional names, or leaves them ""). */
-export function text(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
+/**
+ * Longest attribute value kept, in UTF-16 code units. Kong's names (services, routes, consumers, models,
+ * tools) are far shorter; a longer one comes from a broken or hostile client, and each series repeats it
+ * on every line of a Prometheus scrape (some 80 lines per route), so one 300 KB route name would make every
+ * scrape 24 MB larger. Dynatrace truncates dimension values at 255 too.
+ */
+export const MAX_ATTRIBUTE_LENGTH = 256;
+
+/** `s` cut to MAX_ATTRIBUTE_LENGTH, never between the two halves of a surrogate pair. */
+function capped(s: string): string {
+  if (s.length <= MAX_ATTRIBUTE_LENGTH) return s;
+  const last = s.charCodeAt(MAX_ATTRIBUTE_LENGTH - 1);
+  return s.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_ATTRIBUTE_LENGTH - 1 : MAX_ATTRIBUTE_LENGTH);
 }
+
+/** A non-empty string (cut to MAX_ATTRIBUTE_LENGTH), else undefined (Kong omits optional names, or leaves them ""). */
+export function text(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? capped(v) : undefined;
+}
+
+/**
+ * Largest measurement taken (ms, bytes, tokens): no real one comes near it, and two values near
+ * Number.MAX_VALUE would add up to Infinity, which a cumulative series would then carry for good.
+ */
+const MAX_MEASUREMENT = Number.MAX_SAFE_INTEGER;
 
 /**
  * A measured value for fields where Kong writes 0 when it did not measure (tokens, cost, llm_latency,
  * time_per_token, cache/RAG/guardrail latencies; kong-log-format.md §7.2): only > 0 counts.
  */
 export function positive(v: unknown): number | undefined {
-  return typeof v === 'number' && v > 0 && v !== Infinity ? v : undefined;
+  return typeof v === 'number' && v > 0 && v <= MAX_MEASUREMENT ? v : undefined;
 }
 
 /** A measured value where 0 is real (a sub-millisecond request, an empty body) and -1 means "not measured". */
 export function nonNegative(v: unknown): number | undefined {
-  return typeof v === 'number' && v >= 0 && v !== Infinity ? v : undefined;
+  return typeof v === 'number' && v >= 0 && v <= MAX_MEASUREMENT ? v : undefined;
 }
 
 /** Request/response sizes: numbers since Kong 2.2, numeric strings before. */
 export function size(v: unknown): number | undefined {
   const n = numberField(v);
-  return n !== undefined && n >= 0 ? n : undefined;
+  return n !== undefined && n >= 0 && n <= MAX_MEASUREMENT ? n : undefined;
 }
 
 export function statusCode(v: unknown): number | undefined {
@@ -111,7 +132,7 @@ export function operationName(uri: unknown): string {
  */
 export function rpcError(v: unknown): string | undefined {
   if (v === undefined || v === null || v === false || v === '') return undefined;
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return capped(v);
   if (typeof v === 'number') return String(v);
   if (isObject(v) && typeof v.code === 'number') return String(v.code);
   return '_OTHER';

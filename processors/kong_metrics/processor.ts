@@ -4,7 +4,9 @@ import {
   type Consumer,
   countDataPoints,
   errorMessage,
+  type Host,
   isBackPressure,
+  type KongLogEntry,
   metricBatch,
   type Processor,
   type Timer,
@@ -13,6 +15,7 @@ import { KongEntryAggregator } from './aggregator.js';
 import { keptAttributes } from './attributes.js';
 import type { KongMetricsConfig } from './config.js';
 import { type Collected, collectCumulative, collectDelta, restoreDeltas } from './data-points.js';
+import { DurableLog, type DurableLogOptions } from './durable/durable-log.js';
 import { PriceTable } from './pricing.js';
 import { KongMetricsTelemetry } from './telemetry.js';
 
@@ -32,11 +35,15 @@ export class KongMetricsProcessor implements Processor {
   /** Failed emissions in a row: warn on the first, say so when one succeeds again. */
   private failedInARow = 0;
   private unreadableLogged = false;
+  /** Durable mode (`storage`): the write-ahead log every accepted entry goes through. */
+  private readonly durable: DurableLog | undefined;
+  private host: Host | undefined;
 
   constructor(
     private readonly config: KongMetricsConfig,
     private readonly ctx: ComponentContext,
     private readonly next: Consumer,
+    options: { readonly durable?: DurableLogOptions } = {},
   ) {
     this.telemetry = new KongMetricsTelemetry(ctx);
     this.aggregator = new KongEntryAggregator({
@@ -47,9 +54,16 @@ export class KongMetricsProcessor implements Processor {
       maxSeriesPerMetric: config.max_series_per_metric,
       onOverflow: (metric) => this.overflowed(metric),
     });
+    this.durable =
+      config.storage === undefined
+        ? undefined
+        : new DurableLog(config.storage, ctx, (entries) => this.aggregateEntries(entries), options.durable);
   }
 
-  async start(): Promise<void> {
+  async start(host: Host): Promise<void> {
+    this.host = host;
+    // Exporters started first, so they can say how far the log is covered; the rest is replayed.
+    await this.durable?.open(host);
     this.timer = this.ctx.clock.setInterval(() => void this.emit(false), this.config.interval);
   }
 
@@ -57,6 +71,7 @@ export class KongMetricsProcessor implements Processor {
     this.timer?.cancel();
     this.timer = undefined;
     await this.emit(true);
+    await this.durable?.close(this.host);
   }
 
   consume(batch: Batch): Promise<void> {
@@ -66,7 +81,14 @@ export class KongMetricsProcessor implements Processor {
       return this.next.consume(batch).then(() => this.telemetry.pointsOut.add(points));
     }
     this.telemetry.itemsIn.add(batch.entries.length);
-    const unreadable = this.aggregator.aggregate(batch.entries, this.ctx.clock.now());
+    // Durable: aggregated once on disk, and only then answered.
+    if (this.durable !== undefined) return this.durable.accept(batch.entries);
+    this.aggregateEntries(batch.entries);
+    return Promise.resolve();
+  }
+
+  private aggregateEntries(entries: readonly KongLogEntry[]): void {
+    const unreadable = this.aggregator.aggregate(entries, this.ctx.clock.now());
     if (unreadable.length > 0 && !this.unreadableLogged) {
       this.unreadableLogged = true;
       this.ctx.logger.warn(
@@ -74,7 +96,6 @@ export class KongMetricsProcessor implements Processor {
         'kong_metrics: skipped log entries it could not read (logged once); please report the Kong version that sent them',
       );
     }
-    return Promise.resolve();
   }
 
   /** Queues one emission behind the previous one; never rejects. */
@@ -91,12 +112,16 @@ export class KongMetricsProcessor implements Processor {
         ? collectDelta(this.aggregator.metrics, now)
         : collectCumulative(this.aggregator.metrics, now);
     if (collected.pointCount === 0) return;
-    const batch = metricBatch([
-      { resource: this.ctx.resource, scopeMetrics: [{ scope: { ...SCOPE }, metrics: collected.metrics }] },
-    ]);
+    // Read in the same synchronous step as the collection: the state holds exactly the log up to here.
+    const covers = this.durable?.covers();
+    const batch = metricBatch(
+      [{ resource: this.ctx.resource, scopeMetrics: [{ scope: { ...SCOPE }, metrics: collected.metrics }] }],
+      covers,
+    );
     try {
       await this.next.consume(batch);
       this.telemetry.pointsOut.add(collected.pointCount);
+      await this.durable?.trim(this.host);
       if (this.failedInARow > 0) {
         this.ctx.logger.info(
           { processor: this.ctx.id, failedEmissions: this.failedInARow },
@@ -108,7 +133,13 @@ export class KongMetricsProcessor implements Processor {
       this.failedInARow++;
       // Cumulative series are re-sent whole next time; deltas go back into their series.
       restoreDeltas(collected.taken);
-      if (final) {
+      if (final && this.durable !== undefined) {
+        this.ctx.logger.warn(
+          { processor: this.ctx.id, points: collected.pointCount, error: errorMessage(err) },
+          'kong_metrics: the last emission at shutdown was refused downstream; its entries stay in the write-ahead log ' +
+            'and are replayed at the next start',
+        );
+      } else if (final) {
         this.telemetry.droppedAtShutdown.add(collected.pointCount);
         this.ctx.logger.error(
           { processor: this.ctx.id, points: collected.pointCount, error: errorMessage(err) },

@@ -1,0 +1,159 @@
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Collector, ConfigError, formatIssue, metricBatch, parseConfig, silentLogger } from '../../core/index.js';
+import { FACTORIES } from '../../cmd/components.js';
+import { OtlpStandIn } from '../stand-ins/otlp_http.js';
+import { plainEntry } from '../processors/kong_metrics/entries.js';
+import { sumBatch } from '../exporters/otlphttp/fixtures.js';
+
+/**
+ * Durable mode needs every exporter it feeds to record log positions; the config loader says so with
+ * the key path and the fix. And the running collector answers `coveredPosition` as the lowest over them.
+ */
+
+function issues(yaml: string): string[] {
+  try {
+    parseConfig(yaml, 'pipelines.yaml', FACTORIES, {});
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues.map(formatIssue);
+    throw err;
+  }
+  return [];
+}
+
+function config(exporters: string, pipelineExporters: string, storage = '/var/lib/kongtel/wal', processors = '[kong_metrics]'): string {
+  return `
+receivers:
+  kong_http_log:
+    endpoint: 127.0.0.1:0
+processors:
+  kong_metrics:
+    storage: ${storage}
+  kong_metrics/plain: {}
+  cumulativetodelta: {}
+  batch: {}
+exporters:
+${exporters}
+service:
+  telemetry: { metrics: { address: "" } }
+  pipelines:
+    metrics:
+      receivers: [kong_http_log]
+      processors: ${processors}
+      exporters: ${pipelineExporters}
+`;
+}
+
+const DURABLE_OTLP = `  otlphttp:\n    endpoint: http://127.0.0.1:4318\n    sending_queue:\n      storage: /var/lib/kongtel/queue\n`;
+
+describe('durable mode in the config', () => {
+  it.each([
+    ['otlphttp with a persistent queue', DURABLE_OTLP, '[otlphttp]', []],
+    [
+      'prometheus',
+      `  prometheus:\n    endpoint: 127.0.0.1:9464\n`,
+      '[prometheus]',
+      [
+        'processors.kong_metrics.storage: durable mode needs every exporter of pipeline "metrics" to record how far the write-ahead log is covered, and exporters.prometheus does not; exporter type "prometheus" never can: move it to a pipeline without durable mode, or remove storage',
+      ],
+    ],
+    [
+      'otlphttp with an in-memory queue, next to a durable one',
+      `${DURABLE_OTLP}  otlphttp/memory:\n    endpoint: http://127.0.0.1:4318\n`,
+      '[otlphttp, otlphttp/memory]',
+      [
+        'processors.kong_metrics.storage: durable mode needs every exporter of pipeline "metrics" to record how far the write-ahead log is covered, and exporters.otlphttp/memory does not; set sending_queue.storage to a directory (with sending_queue.enabled: true) under exporters.otlphttp/memory, or remove storage',
+      ],
+    ],
+  ])('%s', (_name, exporters, list, expected) => {
+    expect(issues(config(exporters, list))).toEqual(expected);
+  });
+
+  it('processors behind a durable kong_metrics must pass the positions on: cumulativetodelta and batch do', () => {
+    expect(issues(config(DURABLE_OTLP, '[otlphttp]', undefined, '[kong_metrics, cumulativetodelta, batch]'))).toEqual([]);
+    expect(issues(config(DURABLE_OTLP, '[otlphttp]', undefined, '[kong_metrics, batch, kong_metrics/plain]'))).toEqual([
+      'service.pipelines.metrics.processors[2]: "kong_metrics/plain" does not pass on how far the write-ahead log of processors.kong_metrics.storage is covered, so durable mode cannot be exact behind it; use it in a pipeline without durable mode, or remove processors.kong_metrics.storage',
+    ]);
+  });
+
+  it('storage must be a path', () => {
+    expect(issues(config(DURABLE_OTLP, '[otlphttp]', '""'))).toEqual([
+      'processors.kong_metrics.storage: must be a directory path, e.g. "/var/lib/kongtel/wal" (or remove the key to keep state in memory)',
+    ]);
+  });
+});
+
+describe('Collector.coveredPosition', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('is the lowest position over the exporters of the processor\'s pipeline, undefined while one has none', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kongtel-collector-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const backend = await new OtlpStandIn().start();
+    cleanups.push(() => backend.stop());
+    const yaml = `
+receivers:
+  kong_http_log:
+    endpoint: 127.0.0.1:0
+processors:
+  kong_metrics:
+    interval: 1h
+    storage: ${join(dir, 'wal')}
+exporters:
+  otlphttp/a:
+    endpoint: ${backend.endpoint}
+    sending_queue: { storage: ${join(dir, 'qa')} }
+  otlphttp/b:
+    endpoint: ${backend.endpoint}
+    sending_queue: { storage: ${join(dir, 'qb')} }
+service:
+  telemetry: { metrics: { address: "" } }
+  pipelines:
+    metrics/edge:
+      receivers: [kong_http_log]
+      processors: [kong_metrics]
+      exporters: [otlphttp/a, otlphttp/b]
+`;
+    const collector = new Collector(parseConfig(yaml, 'pipelines.yaml', FACTORIES, {}), { logger: silentLogger() });
+    await collector.start();
+    cleanups.push(() => collector.shutdown());
+    const source = 'kong_metrics in metrics/edge';
+    expect(collector.coveredPosition(source)).toBeUndefined();
+    expect(collector.coveredPosition('kong_metrics in metrics')).toBeUndefined();
+
+    // b holds a later position than a: the lowest (a's) is what both hold.
+    const a = collector.exporter('otlphttp/a');
+    const b = collector.exporter('otlphttp/b');
+    if (a === undefined || b === undefined) throw new Error('exporters missing');
+    const data = sumBatch('m', [1]).resourceMetrics;
+    await b.consume(metricBatch(data, [{ source, position: 5 }]));
+    expect(collector.coveredPosition(source)).toBeUndefined();
+    await a.consume(metricBatch(data, [{ source, position: 3 }]));
+    expect(collector.coveredPosition(source)).toBe(3);
+
+    // What kong_metrics stamps reaches both exporters through the real pipeline (its shutdown emission).
+    const receiver = collector.receiver('kong_http_log') as unknown as { address: { port: number } };
+    const res = await fetch(`http://127.0.0.1:${receiver.address.port}/`, {
+      method: 'POST',
+      body: JSON.stringify([plainEntry(), plainEntry()]),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(200);
+    await collector.shutdown();
+    const segments = await readdir(join(dir, 'wal', 'kong_metrics', encodeURIComponent('metrics/edge')));
+    expect(segments).toHaveLength(1);
+    const logEnd = (await stat(join(dir, 'wal', 'kong_metrics', encodeURIComponent('metrics/edge'), segments[0]))).size;
+
+    const again = new Collector(parseConfig(yaml, 'pipelines.yaml', FACTORIES, {}), { logger: silentLogger() });
+    await again.start();
+    cleanups.push(() => again.shutdown());
+    expect(again.coveredPosition(source)).toBe(logEnd);
+    await again.shutdown();
+    expect(backend.received.total('http.server.request.count')).toBe(4); // two entries, two exporters
+  });
+});
