@@ -22,6 +22,8 @@ export interface KongMetricsConfig {
   /** Histogram instrument name → explicit bucket bounds, replacing the defaults. */
   buckets: Record<string, number[]>;
   max_series_per_metric: number;
+  /** Scraped series with no Kong Prometheus-plugin twin are dropped instead of passed through. */
+  drop_unmapped: boolean;
   /**
    * Durable mode: a directory for the write-ahead log. Accepted entries survive any crash, and each is
    * counted exactly once at the backend (docs/durability.md). Unset: state lives in memory only.
@@ -138,6 +140,7 @@ export const configSchema: z.ZodType<KongMetricsConfig> = z
       .int({ error: 'must be a whole number of series' })
       .positive({ error: 'must be at least 1' })
       .default(10_000),
+    drop_unmapped: z.boolean({ error: 'must be true or false' }).default(false),
     storage: z
       .string({ error: 'must be a directory path, e.g. "/var/lib/kongtel/wal"' })
       .min(1, { error: 'must be a directory path, e.g. "/var/lib/kongtel/wal" (or remove the key to keep state in memory)' })

@@ -17,6 +17,7 @@ import type { KongMetricsConfig } from './config.js';
 import { type Collected, collectCumulative, collectDelta, restoreDeltas } from './data-points.js';
 import { DurableLog, type DurableLogOptions } from './durable/durable-log.js';
 import { PriceTable } from './pricing.js';
+import { mapScrapedKongSeries, type ScrapeMappingOptions } from './scrape-mapping.js';
 import { KongMetricsTelemetry } from './telemetry.js';
 
 /** Scope of every metric kong_metrics produces; the version follows package.json. */
@@ -39,6 +40,8 @@ export class KongMetricsProcessor implements Processor {
   private readonly durable: DurableLog | undefined;
   private host: Host | undefined;
 
+  private readonly scrapeMapping: ScrapeMappingOptions;
+
   constructor(
     private readonly config: KongMetricsConfig,
     private readonly ctx: ComponentContext,
@@ -46,6 +49,7 @@ export class KongMetricsProcessor implements Processor {
     options: { readonly durable?: DurableLogOptions } = {},
   ) {
     this.telemetry = new KongMetricsTelemetry(ctx);
+    this.scrapeMapping = { dropUnmapped: config.drop_unmapped, excluded: new Set(config.exclude_attributes) };
     this.aggregator = new KongEntryAggregator({
       kept: keptAttributes(config.exclude_attributes),
       prices: new PriceTable(config.pricing),
@@ -76,9 +80,12 @@ export class KongMetricsProcessor implements Processor {
 
   consume(batch: Batch): Promise<void> {
     if (batch.signal === 'metrics') {
-      const points = countDataPoints(batch);
-      this.telemetry.itemsIn.add(points);
-      return this.next.consume(batch).then(() => this.telemetry.pointsOut.add(points));
+      this.telemetry.itemsIn.add(countDataPoints(batch));
+      // Scraped Kong Prometheus-plugin series get the instruments Kong's logs give; the rest passes through.
+      const mapped = mapScrapedKongSeries(batch, this.scrapeMapping);
+      this.telemetry.droppedUnmapped.add(mapped.droppedPoints);
+      const points = countDataPoints(mapped.batch);
+      return this.next.consume(mapped.batch).then(() => this.telemetry.pointsOut.add(points));
     }
     this.telemetry.itemsIn.add(batch.entries.length);
     // Durable: aggregated once on disk, and only then answered.

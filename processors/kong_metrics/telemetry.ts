@@ -13,6 +13,8 @@ export class KongMetricsTelemetry {
   /** Data points emitted or passed through. */
   readonly pointsOut: CounterHandle;
   readonly droppedAtShutdown: CounterHandle;
+  /** Scraped points with no Kong twin, dropped by `drop_unmapped`. */
+  readonly droppedUnmapped: CounterHandle;
   private readonly overflow = new Map<string, CounterHandle>();
 
   constructor(private readonly ctx: ComponentContext) {
@@ -29,6 +31,10 @@ export class KongMetricsTelemetry {
       'Data points the processor dropped, by reason.',
       { ...labels, reason: 'shutdown_emission_failed' },
     );
+    this.droppedUnmapped = t.counter(SelfMetric.processorDroppedMetricPoints, 'Data points the processor dropped, by reason.', {
+      ...labels,
+      reason: 'unmapped',
+    });
   }
 
   /** Counts one point recorded into a metric's overflow series; true the first time for that metric. */

@@ -17,5 +17,7 @@ export const memoryLimiterFactory: ProcessorFactory<MemoryLimiterConfig> = {
   configSchema,
   accepts: ['logs', 'metrics'],
   produces: (signal) => signal,
+  // It forwards the very batch it was given, log positions included (durable mode).
+  passesLogPositions: true,
   create: (config, ctx, next) => new MemoryLimiterProcessor(config, ctx, next),
 };

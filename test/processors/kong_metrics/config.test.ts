@@ -29,6 +29,7 @@ describe('kong_metrics config', () => {
       token_usage_as: 'sum',
       buckets: {},
       max_series_per_metric: 10_000,
+      drop_unmapped: false,
     });
   });
 
