@@ -4,6 +4,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type DataPoint, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
 import { type Batch, type Consumer, ManualClock, metricBatch, type MetricBatch, SelfTelemetry, silentLogger } from '../core/index.js';
 import { cumulativeToDeltaFactory } from '../processors/cumulativetodelta/index.js';
+import type { BenchLine } from './bench_line.js';
 
 /**
  * cumulativetodelta in steady state: 10 000 streams (Kong-like attribute sets) × 50 scrapes, in batches of
@@ -12,11 +13,6 @@ import { cumulativeToDeltaFactory } from '../processors/cumulativetodelta/index.
  * points/s for sums, ≥ 200 k points/s for histograms.
  */
 
-export interface BenchLine {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-}
 
 const STREAMS = 10_000;
 const ROUNDS = 50;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KongEntryGenerator } from './kong_entries.js';
 import { closedLoop, type LoadResult } from './load.js';
+import type { BenchLine } from './bench_line.js';
 
 /**
  * Durable mode's cost (issue: ≤ 25 % fewer entries/s): the real `kongtel` process, http-log →
@@ -14,11 +15,6 @@ import { closedLoop, type LoadResult } from './load.js';
  * The backend is a sink that answers 200, so only ingest is measured.
  */
 
-export interface BenchLine {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-}
 
 const DIST = new URL('../', import.meta.url).pathname;
 const CONNECTIONS = 16;

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { KongEntryGenerator } from './kong_entries.js';
 import { openLoop, percentile } from './load.js';
 import { wrkPost } from './wrk.js';
+import type { BenchLine } from './bench_line.js';
 
 /**
  * http-log ingest: the real `kongtel` process (kong_http_log → kong_metrics → prometheus) against a
@@ -14,11 +15,6 @@ import { wrkPost } from './wrk.js';
  * generator: a fixed request rate, each request timed), and kongtel's RSS.
  */
 
-export interface BenchLine {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-}
 
 const DIST = new URL('../', import.meta.url).pathname;
 const CONNECTIONS = 16;

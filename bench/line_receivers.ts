@@ -15,6 +15,7 @@ import {
 import { kongFileLogReceiverFactory } from '../receivers/kong_file_log/index.js';
 import { kongTcpLogReceiverFactory } from '../receivers/kong_tcp_log/index.js';
 import { KongEntryGenerator } from './kong_entries.js';
+import type { BenchLine } from './bench_line.js';
 
 /**
  * tcp-log and file-log ingest. tcp-log: the real receiver against a bare TCP server that only splits
@@ -23,11 +24,6 @@ import { KongEntryGenerator } from './kong_entries.js';
  * file read with `start_at: beginning`. Both receivers deliver into a consumer that only counts.
  */
 
-export interface BenchLine {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-}
 
 const CONNECTIONS = 4;
 const BLOCK_ENTRIES = 5_000;

@@ -6,6 +6,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { msToHrTime } from '../core/index.js';
 import { serialize } from '../exporters/otlphttp/encode.js';
+import type { BenchLine } from './bench_line.js';
 
 const gzip = promisify(gzipCb);
 
@@ -54,7 +55,7 @@ function kongLikeMetrics(): ResourceMetrics {
 }
 
 /** OTLP protobuf encoding + gzip of 100 k points, as the otlphttp exporter does it per request (target < 1 s). */
-export async function benchOtlpEncode(): Promise<{ name: string; value: number; unit: string }[]> {
+export async function benchOtlpEncode(): Promise<BenchLine[]> {
   const rm = kongLikeMetrics();
   // One warm-up round so the JIT has seen the serializer before it is timed.
   await gzip(serialize([rm], 'proto'));

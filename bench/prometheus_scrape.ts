@@ -11,6 +11,7 @@ import { TargetResources } from '../receivers/prometheus/resources.js';
 import { PrometheusReceiver, prometheusReceiverFactory } from '../receivers/prometheus/index.js';
 import { StartTimes } from '../receivers/prometheus/start_times.js';
 import type { ScrapeTarget } from '../receivers/prometheus/target.js';
+import type { BenchLine } from './bench_line.js';
 
 /**
  * prometheus receiver: one scrape of a Kong-style `/metrics` page of 10 000 series (500 routes × 4 status
@@ -20,11 +21,6 @@ import type { ScrapeTarget } from '../receivers/prometheus/target.js';
  * after 10 untimed ones. Target: < 100 ms per scrape including the Kong mapping.
  */
 
-export interface BenchLine {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-}
 
 const ROUTES = 500;
 const CODES = ['200', '201', '404', '503'];

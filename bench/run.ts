@@ -1,21 +1,25 @@
-import { benchHttpLog, type BenchLine } from './http_log.js';
+import { benchCumulativeToDelta } from './cumulativetodelta.js';
+import { benchDurable } from './durable.js';
+import type { BenchLine } from './bench_line.js';
+import { benchHttpLog } from './http_log.js';
+import { benchKongMetrics } from './kong_metrics.js';
+import { benchLineReceivers } from './line_receivers.js';
+import { benchOtlpEncode } from './otlp_encode.js';
+import { benchPrometheusScrape } from './prometheus_scrape.js';
 
 /**
  * `npm run bench`: prints figures, one per line. Not a test: it asserts nothing and fails only when a
- * benchmark cannot run. Each section is a module that returns its lines.
+ * benchmark cannot run. `npm run bench -- <word>` runs only the sections whose title holds the word.
  */
-type Section = [string, () => Promise<BenchLine[]>];
-
-const sections: Section[] = [['http-log ingest (issue 2)', benchHttpLog]];
-
-async function optional(path: string, fn: string, title: string): Promise<void> {
-  try {
-    const mod = (await import(path)) as Record<string, () => Promise<BenchLine[]>>;
-    if (typeof mod[fn] === 'function') sections.push([title, mod[fn]]);
-  } catch {
-    // that component's benchmark is not built into this tree
-  }
-}
+const sections: [string, () => Promise<readonly BenchLine[]>][] = [
+  ['http-log ingest (issue 2)', benchHttpLog],
+  ['kong_metrics aggregation (issue 2)', benchKongMetrics],
+  ['cumulativetodelta (issue 3)', benchCumulativeToDelta],
+  ['OTLP encode + gzip (issue 3)', benchOtlpEncode],
+  ['prometheus scrape + parse + map (issue 4)', benchPrometheusScrape],
+  ['tcp-log / file-log ingest (issue 4)', benchLineReceivers],
+  ['durable mode cost (issue 5)', benchDurable],
+];
 
 function format(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -24,11 +28,6 @@ function format(v: number): string {
 }
 
 const only = process.argv[2];
-await optional('./kong_metrics.js', 'benchKongMetrics', 'kong_metrics aggregation');
-await optional('./cumulativetodelta.js', 'benchCumulativeToDelta', 'cumulativetodelta (issue 3)');
-await optional('./prometheus_scrape.js', 'benchPrometheusScrape', 'prometheus scrape + parse + map (issue 4)');
-await optional('./line_receivers.js', 'benchLineReceivers', 'tcp-log / file-log ingest (issue 4)');
-await optional('./otlp_encode.js', 'benchOtlpEncode', 'OTLP encode + gzip (issue 3)');
 for (const [title, run] of sections) {
   if (only && !title.includes(only)) continue;
   process.stdout.write(`\n## ${title}\n`);

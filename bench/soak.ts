@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 import { KongEntryGenerator } from './kong_entries.js';
+import type { BenchLine } from './bench_line.js';
 
 /**
  * The memory soak: the real `kongtel` CLI with `kong_http_log → memory_limiter → kong_metrics (delta) →
@@ -30,11 +31,6 @@ import { KongEntryGenerator } from './kong_entries.js';
  *   the input rate, only their size does.
  */
 
-export interface BenchLine {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-}
 
 /** What the soak needs of a started kongtel; `test/helpers/processes.ts` `startKongtel` fits. */
 export interface StartedKongtel {
