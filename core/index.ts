@@ -16,3 +16,4 @@ export * from './net/body.js';
 export * from './net/tls.js';
 export * from './net/listen.js';
 export * from './net/http_server.js';
+export * from './kong/receiver_telemetry.js';

@@ -73,8 +73,31 @@ export function decodeJsonText(text: string): DecodedEntries | string {
 export function parseErrorWithoutInput(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const position = /at position (\d+)/.exec(message)?.[1];
-  const what = message.split(/,\s*"|\s+in JSON|\s+at position/)[0].trim();
+  // Only the parser's words: no quoted token or excerpt of the input.
+  const words = message.split(/\s*['",]|\s+in JSON|\s+at position/)[0].trim();
+  const what = words.charAt(0).toLowerCase() + words.slice(1);
   return position === undefined ? what : `${what} at position ${position}`;
+}
+
+/** What one line or datagram of a line protocol (tcp-log, udp-log, file-log) held. */
+export type DecodedEntry =
+  | { readonly entry: KongLogEntry }
+  | { readonly entry?: undefined; readonly kind: 'malformed_json' | RejectedCode; readonly reason: string };
+
+/**
+ * Decodes one JSON object (one line of tcp-log or file-log, one udp-log datagram) by the same rules as
+ * http-log bodies. An array is not unpacked: those plugins never send one.
+ */
+export function decodeEntryText(text: string): DecodedEntry {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { kind: 'malformed_json', reason: `malformed JSON: ${parseErrorWithoutInput(err)}` };
+  }
+  const reason = unusableReason(value);
+  if (reason === undefined) return { entry: value as KongLogEntry };
+  return { kind: isObject(value) ? 'not_a_kong_entry' : 'not_an_object', reason };
 }
 
 /** Compact description of rejected entries for one warning log line: indexes and first reasons. */

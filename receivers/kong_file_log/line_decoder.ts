@@ -1,7 +1,8 @@
-import { unusableReason, type KongLogEntry } from '../../core/index.js';
+import { decodeEntryText, type KongLogEntry } from '../../core/index.js';
 
 /** Why a line holds no Kong log entry (label `reason` of the rejected counter). */
-export type RejectedReason = 'malformed_json' | 'not_an_object' | 'not_a_kong_entry' | 'too_long' | 'truncated';
+export type { RejectedReason } from '../../core/index.js';
+import type { RejectedReason } from '../../core/index.js';
 
 /** A rejected line: `index` is the byte offset where it starts in its file, `line` its number when known. */
 export interface RejectedLine {
@@ -9,18 +10,6 @@ export interface RejectedLine {
   readonly line: number | undefined;
   readonly kind: RejectedReason;
   readonly reason: string;
-}
-
-/**
- * V8's JSON.parse messages quote the input (`Unexpected token 'a', "{"secret":abc}" is not valid JSON`),
- * and a log line must never carry an entry's contents: keep only the position, when there is one.
- */
-function malformedReason(err: unknown): string {
-  const message = err instanceof Error ? err.message : '';
-  const at = /at position (\d+)/.exec(message);
-  if (at) return `malformed JSON at character ${at[1]}`;
-  if (message.startsWith('Unexpected end')) return 'malformed JSON: ends too early';
-  return 'malformed JSON: unexpected token';
 }
 
 /** What one read of a file held, decoded. Nothing in it is committed until the entries were delivered. */
@@ -81,14 +70,7 @@ function tooLong(max: number): string {
 }
 
 function decodeLine(text: string, offset: number, line: number | undefined, entries: KongLogEntry[], rejected: RejectedLine[]): void {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    rejected.push({ index: offset, line, kind: 'malformed_json', reason: malformedReason(err) });
-    return;
-  }
-  const reason = unusableReason(value);
-  if (reason === undefined) entries.push(value as KongLogEntry);
-  else rejected.push({ index: offset, line, kind: reason.startsWith('not a Kong log entry') ? 'not_a_kong_entry' : 'not_an_object', reason });
+  const d = decodeEntryText(text);
+  if (d.entry !== undefined) entries.push(d.entry);
+  else rejected.push({ index: offset, line, kind: d.kind, reason: d.reason });
 }

@@ -1,24 +1,13 @@
-import { unusableReason, type KongLogEntry, type RejectedEntry } from '../../core/index.js';
+import { decodeEntryText, type KongLogEntry, type RejectedEntry } from '../../core/index.js';
 
 /** Why a datagram holds no Kong log entry (label `reason` of the rejected counter). */
-export type RejectedReason = 'malformed_json' | 'not_an_object' | 'not_a_kong_entry';
+export type RejectedReason = Extract<CoreRejectedReason, 'malformed_json' | 'not_an_object' | 'not_a_kong_entry'>;
+import type { RejectedReason as CoreRejectedReason } from '../../core/index.js';
 
 /** A rejected datagram: `index` is its position in the batch, `reason` says why for the log. */
 export interface RejectedDatagram extends RejectedEntry {
   readonly kind: RejectedReason;
   readonly sender: string;
-}
-
-/**
- * V8's JSON.parse messages quote the input (`Unexpected token 'a', "{"secret":abc}" is not valid JSON`),
- * and a log line must never carry an entry's contents: keep only the position, when there is one.
- */
-function malformedReason(err: unknown): string {
-  const message = err instanceof Error ? err.message : '';
-  const at = /at position (\d+)/.exec(message);
-  if (at) return `malformed JSON at character ${at[1]}`;
-  if (message.startsWith('Unexpected end')) return 'malformed JSON: ends too early (an entry larger than a datagram is cut)';
-  return 'malformed JSON: unexpected token';
 }
 
 /**
@@ -32,14 +21,8 @@ export function decodeDatagram(
   entries: KongLogEntry[],
   rejected: RejectedDatagram[],
 ): void {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    rejected.push({ index, sender, kind: 'malformed_json', reason: malformedReason(err) });
-    return;
-  }
-  const reason = unusableReason(value);
-  if (reason === undefined) entries.push(value as KongLogEntry);
-  else rejected.push({ index, sender, kind: reason.startsWith('not a Kong log entry') ? 'not_a_kong_entry' : 'not_an_object', reason });
+  const d = decodeEntryText(text);
+  if (d.entry !== undefined) entries.push(d.entry);
+  // An entry larger than a datagram arrives cut: its JSON ends too early.
+  else rejected.push({ index, sender, kind: d.kind, reason: d.reason });
 }
