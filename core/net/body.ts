@@ -3,6 +3,15 @@ import { createGunzip } from 'node:zlib';
 /** How the request body is encoded on the wire (`Content-Encoding`). */
 export type BodyEncoding = 'identity' | 'gzip';
 
+/** The body's encoding from `Content-Encoding`, or undefined when it is one no receiver can decode. */
+export function bodyEncodingOf(header: string | undefined): BodyEncoding | undefined {
+  if (header === undefined) return 'identity';
+  const value = header.trim().toLowerCase();
+  if (value === '' || value === 'identity') return 'identity';
+  if (value === 'gzip' || value === 'x-gzip') return 'gzip';
+  return undefined;
+}
+
 export type BodyResult =
   | { readonly kind: 'complete'; readonly body: Buffer }
   /** `bytes`: how much was received (or inflated) when reading stopped, a little over the limit. */

@@ -10,13 +10,4 @@ export function isJsonContentType(header: string | undefined): boolean {
   return JSON_MEDIA_TYPE.test(mediaType);
 }
 
-export type BodyEncoding = 'identity' | 'gzip';
-
-/** The body's encoding, or undefined when it is one the receiver cannot decode. */
-export function bodyEncodingOf(header: string | undefined): BodyEncoding | undefined {
-  if (header === undefined) return 'identity';
-  const value = header.trim().toLowerCase();
-  if (value === '' || value === 'identity') return 'identity';
-  if (value === 'gzip' || value === 'x-gzip') return 'gzip';
-  return undefined;
-}
+export { bodyEncodingOf, type BodyEncoding } from '../../core/index.js';

@@ -15,13 +15,4 @@ export function requestEncodingOf(header: string | undefined): RequestEncoding |
   return undefined;
 }
 
-export type BodyEncoding = 'identity' | 'gzip';
-
-/** The body's encoding, or undefined when it is one the receiver cannot decode. */
-export function bodyEncodingOf(header: string | undefined): BodyEncoding | undefined {
-  if (header === undefined) return 'identity';
-  const value = header.trim().toLowerCase();
-  if (value === '' || value === 'identity') return 'identity';
-  if (value === 'gzip' || value === 'x-gzip') return 'gzip';
-  return undefined;
-}
+export { bodyEncodingOf, type BodyEncoding } from '../../core/index.js';
