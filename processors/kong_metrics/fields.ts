@@ -51,7 +51,7 @@ export class EntryFields {
 export const MAX_ATTRIBUTE_LENGTH = 256;
 
 /** `s` cut to MAX_ATTRIBUTE_LENGTH, never between the two halves of a surrogate pair. */
-function capped(s: string): string {
+export function capped(s: string): string {
   if (s.length <= MAX_ATTRIBUTE_LENGTH) return s;
   const last = s.charCodeAt(MAX_ATTRIBUTE_LENGTH - 1);
   return s.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_ATTRIBUTE_LENGTH - 1 : MAX_ATTRIBUTE_LENGTH);

@@ -1,5 +1,5 @@
 import { isObject, type JsonObject, type KongLogEntry } from '../../../core/index.js';
-import { nonNegative, operationName, responseSource } from '../fields.js';
+import { capped, nonNegative, operationName, responseSource } from '../fields.js';
 
 /**
  * How the write-ahead log stores an entry: only the fields the aggregator reads (aggregator.ts), as
@@ -43,10 +43,21 @@ function text(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+/**
+ * A stored leaf: what the aggregator can read from it and nothing more. Strings are cut where the
+ * aggregator cuts them; objects and arrays (never read as a leaf) become null, so a hostile entry (a
+ * name nested 10 000 deep) cannot make the log's JSON.stringify run out of stack and refuse the batch.
+ */
+function leaf(v: unknown): Slot {
+  if (typeof v === 'string') return capped(v);
+  if (typeof v === 'number' || typeof v === 'boolean') return v;
+  return null;
+}
+
 function tuple(o: unknown, keys: readonly string[]): Tuple | null {
   if (!isObject(o)) return null;
   const t = new Array<Slot>(keys.length);
-  for (let i = 0; i < keys.length; i++) t[i] = o[keys[i]];
+  for (let i = 0; i < keys.length; i++) t[i] = keys[i] === 'error' ? o[keys[i]] : leaf(o[keys[i]]);
   return t;
 }
 
@@ -142,13 +153,13 @@ function encode(e: KongLogEntry): Tuple {
   const consumer = isObject(e.consumer) ? e.consumer : undefined;
   const isHttp = request !== undefined || response !== undefined;
   return [
-    isObject(e.service) ? e.service.name : null,
-    isObject(e.route) ? e.route.name : null,
-    text(e.workspace_name) ?? e.workspace,
-    consumer === undefined ? null : [consumer.username, consumer.custom_id, consumer.id],
-    request === undefined ? null : [request.method, request.size, aiObject === undefined ? null : operationName(request.uri)],
-    response === undefined ? null : [response.status, response.size],
-    latencies === undefined ? null : [latencies.request, latencies.kong, latencies.proxy],
+    isObject(e.service) ? leaf(e.service.name) : null,
+    isObject(e.route) ? leaf(e.route.name) : null,
+    leaf(text(e.workspace_name) ?? e.workspace),
+    consumer === undefined ? null : [leaf(consumer.username), leaf(consumer.custom_id), leaf(consumer.id)],
+    request === undefined ? null : [leaf(request.method), leaf(request.size), aiObject === undefined ? null : operationName(request.uri)],
+    response === undefined ? null : [leaf(response.status), leaf(response.size)],
+    latencies === undefined ? null : [leaf(latencies.request), leaf(latencies.kong), leaf(latencies.proxy)],
     isHttp ? responseSource(e.source, e.upstream_status, nonNegative(latencies?.proxy)) : null,
     aiObject === undefined ? null : ai(aiObject),
   ];
