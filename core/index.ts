@@ -17,3 +17,4 @@ export * from './net/tls.js';
 export * from './net/listen.js';
 export * from './net/http_server.js';
 export * from './kong/receiver_telemetry.js';
+export * from './net/http_listener.js';

@@ -53,7 +53,7 @@ describe('otlp receiver lifecycle', () => {
       const config = otlpReceiverFactory.configSchema.parse({ protocols: { http: { endpoint: `127.0.0.1:${h.port}` } } });
       const second = otlpReceiverFactory.create(config, testContext('otlp/second', 'receiver'), new CapturingConsumer());
       expect(second).toBeInstanceOf(OtlpReceiver);
-      if (second instanceof OtlpReceiver) expect(() => second.address).toThrow('receivers.otlp/second: not listening');
+      if (second instanceof OtlpReceiver) expect(() => second.address).toThrow('receivers.otlp/second.protocols.http: not listening');
       await expect(second.start(runningHost)).rejects.toThrow(
         `receivers.otlp/second.protocols.http.endpoint: cannot listen on 127.0.0.1:${h.port}: the port is in use`,
       );
