@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { KongEntryGenerator } from './kong_entries.js';
 import { closedLoop, type LoadResult } from './load.js';
 import type { BenchLine } from './bench_line.js';
+import { freePort, waitHttp } from './processes.js';
 
 /**
  * Durable mode's cost (issue: ≤ 25 % fewer entries/s): the real `kongtel` process, http-log →
@@ -15,36 +16,11 @@ import type { BenchLine } from './bench_line.js';
  * The backend is a sink that answers 200, so only ingest is measured.
  */
 
-
 const DIST = new URL('../', import.meta.url).pathname;
 const CONNECTIONS = 16;
 const WARMUP_MS = 2_000;
 const MEASURE_MS = 8_000;
 const ROUNDS = 2;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHttp(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 function sink(): Promise<{ server: Server; port: number }> {
   const server = createHttpServer((req, res) => {

@@ -7,6 +7,7 @@ import { KongEntryGenerator } from './kong_entries.js';
 import { openLoop, percentile } from './load.js';
 import { wrkPost } from './wrk.js';
 import type { BenchLine } from './bench_line.js';
+import { freePort, waitHttp, rssMiB } from './processes.js';
 
 /**
  * http-log ingest: the real `kongtel` process (kong_http_log → kong_metrics → prometheus) against a
@@ -15,41 +16,10 @@ import type { BenchLine } from './bench_line.js';
  * generator: a fixed request rate, each request timed), and kongtel's RSS.
  */
 
-
 const DIST = new URL('../', import.meta.url).pathname;
 const CONNECTIONS = 16;
 const WARMUP_S = 2;
 const MEASURE_S = 8;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitHttp(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.status < 500) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-function rssMiB(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
-  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
-}
 
 export async function benchHttpLog(): Promise<BenchLine[]> {
   const gen = new KongEntryGenerator(7);
