@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
 import { KongEntryGenerator } from './kong_entries.js';
 import { openLoop, percentile } from './load.js';
 import { wrkPost } from './wrk.js';

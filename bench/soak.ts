@@ -93,7 +93,6 @@ export interface SoakResult {
   readonly refusingSeconds: number;
 }
 
-const MIB = 1024 * 1024;
 const ENTRIES_PER_BATCH = 100;
 /** Concurrent senders, like the http-log queues of a few Kong workers (each sends one batch at a time). */
 const SENDERS = 8;
