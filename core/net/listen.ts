@@ -9,15 +9,7 @@ export function listen(server: Server, at: HostPort, where: string): Promise<voi
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
-      const fix =
-        err.code === 'EADDRINUSE'
-          ? 'the port is in use; choose another `endpoint` or stop the other process'
-          : err.code === 'EACCES'
-            ? 'permission denied; use a port above 1023'
-            : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'
-              ? 'no such local address; use 0.0.0.0, localhost or an address of this host'
-              : err.message;
-      reject(new Error(`${where}.endpoint: cannot listen on ${at.host}:${at.port}: ${fix}`));
+      reject(listenError(err, at, where));
     };
     const onListening = (): void => {
       server.off('error', onError);
@@ -27,4 +19,17 @@ export function listen(server: Server, at: HostPort, where: string): Promise<voi
     server.once('listening', onListening);
     server.listen(at.port, at.host);
   });
+}
+
+/** Why a server or socket could not take its address, as an error naming the config key and the fix. */
+export function listenError(err: NodeJS.ErrnoException, at: HostPort, where: string): Error {
+  const fix =
+    err.code === 'EADDRINUSE'
+      ? 'the port is in use; choose another `endpoint` or stop the other process'
+      : err.code === 'EACCES'
+        ? 'permission denied; use a port above 1023'
+        : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'
+          ? 'no such local address; use 0.0.0.0, localhost or an address of this host'
+          : err.message;
+  return new Error(`${where}.endpoint: cannot listen on ${at.host}:${at.port}: ${fix}`);
 }

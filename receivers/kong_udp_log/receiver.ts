@@ -13,6 +13,7 @@ import {
   type HostPort,
   type KongLogEntry,
   type Receiver,
+  listenError,
 } from '../../core/index.js';
 import type { KongUdpLogConfig } from './config.js';
 import { decodeDatagram, type RejectedDatagram } from './datagram_decoder.js';
@@ -191,15 +192,7 @@ function bind(socket: dgram.Socket, at: HostPort, where: string): Promise<void> 
     const onError = (err: NodeJS.ErrnoException): void => {
       socket.off('listening', onListening);
       socket.close();
-      const fix =
-        err.code === 'EADDRINUSE'
-          ? 'the port is in use; choose another `endpoint` or stop the other process'
-          : err.code === 'EACCES'
-            ? 'permission denied; use a port above 1023'
-            : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'
-              ? 'no such local address; use 0.0.0.0, localhost or an address of this host'
-              : err.message;
-      reject(new Error(`${where}.endpoint: cannot listen on ${at.host}:${at.port}: ${fix}`));
+      reject(listenError(err, at, where));
     };
     const onListening = (): void => {
       socket.off('error', onError);

@@ -1,22 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSigned } from '../../helpers/tls.js';
 import { close, closedByPeer, connect, connectTls, entryLine, startReceiver, until, write, type Harness } from './harness.js';
-
-/** A self-signed certificate and key made with the openssl CLI. */
-function selfSigned(dir: string, name: string, subject: string, san: string): { cert: string; key: string } {
-  const cert = join(dir, `${name}.crt`);
-  const key = join(dir, `${name}.key`);
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', subject, '-addext', `subjectAltName=${san}`, '-keyout', key, '-out', cert],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
-}
 
 describe('kong_tcp_log over TLS', () => {
   let dir: string;

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSigned } from '../../helpers/tls.js';
 import { SelfMetric, type Batch, type Consumer } from '../../../core/index.js';
 import { OtlpReceiver, otlpReceiverFactory } from '../../../receivers/otlp/index.js';
 import { runningHost, testContext, CapturingConsumer } from '../../helpers/context.js';
@@ -114,14 +114,7 @@ describe('otlp receiver over TLS', () => {
   let key: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'kongtel-otlp-tls-'));
-    cert = join(dir, 'server.crt');
-    key = join(dir, 'server.key');
-    execFileSync(
-      'openssl',
-      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-        '-subj', '/CN=kongtel', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert],
-      { stdio: 'ignore' },
-    );
+    ({ cert, key } = selfSigned(dir, 'server', '/CN=kongtel', 'IP:127.0.0.1'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

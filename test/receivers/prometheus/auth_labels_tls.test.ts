@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -8,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, SelfTelemetry } from '../../../core/index.js';
 import { prometheusReceiverFactory, ScrapeMetric } from '../../../receivers/prometheus/index.js';
 import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
+import { selfSigned } from '../../helpers/tls.js';
 import { numberValue, point } from './helpers.js';
 import { job, startReceiver, TargetServer, type ReceiverHarness } from './target_server.js';
 
@@ -88,19 +88,6 @@ describe('honor_labels and static labels, over HTTP', () => {
   });
 });
 
-/** A self-signed certificate and key made with the openssl CLI. */
-function selfSigned(dir: string): { cert: string; key: string } {
-  const cert = join(dir, 'kong.crt');
-  const key = join(dir, 'kong.key');
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=kong', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
-}
-
 describe('scheme: https and tls_config', () => {
   let dir: string;
   let pem: { cert: string; key: string };
@@ -109,7 +96,7 @@ describe('scheme: https and tls_config', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kongtel-prom-tls-'));
-    pem = selfSigned(dir);
+    pem = selfSigned(dir, 'kong', '/CN=kong', 'IP:127.0.0.1');
     https = createHttpsServer({ cert: readFileSync(pem.cert), key: readFileSync(pem.key) }, (_req, res) =>
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end('kong_datastore_reachable 1\n'),
     );
