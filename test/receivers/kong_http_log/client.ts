@@ -1,5 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
+import { sendTo, type Reply, type SendOptions } from '../../helpers/http_client.js';
 import {
   CapturingConsumer,
   runningHost,
@@ -8,53 +7,8 @@ import {
 import { SelfTelemetry, type Batch, type Consumer, type Logger, type LogBatch } from '../../../core/index.js';
 import { KongHttpLogReceiver, kongHttpLogReceiverFactory } from '../../../receivers/kong_http_log/index.js';
 
-export interface Reply {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly text: string;
-}
 
-export interface SendOptions {
-  readonly method?: string;
-  readonly path?: string;
-  readonly headers?: http.OutgoingHttpHeaders;
-  readonly body?: string | Buffer;
-  readonly agent?: http.Agent;
-  readonly tls?: https.RequestOptions;
-}
 
-/** One request over loopback; resolves with the answer even if the server closes right after it. */
-export function send(port: number, o: SendOptions = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const body = o.body ?? '';
-    const headers: http.OutgoingHttpHeaders = {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-      ...o.headers,
-    };
-    // A header given as undefined is left out (e.g. no Content-Length for a chunked upload).
-    for (const name of Object.keys(headers)) if (headers[name] === undefined) delete headers[name];
-    const options: https.RequestOptions = {
-      host: '127.0.0.1',
-      port,
-      method: o.method ?? 'POST',
-      path: o.path ?? '/',
-      headers,
-      agent: o.agent,
-      ...o.tls,
-    };
-    const req = (o.tls === undefined ? http : https).request(options, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 /** A consumer that keeps what it accepted, so a test can count the entries delivered. */
 export type KeepingConsumer = Consumer & { readonly batches: readonly Batch[] };
@@ -86,4 +40,11 @@ export async function startReceiver(
     port: receiver.address.port,
     entriesDelivered: () => next.batches.reduce((n, b) => n + (b as LogBatch).entries.length, 0),
   };
+}
+
+export type { Reply, SendOptions } from '../../helpers/http_client.js';
+
+/** One http-log POST over loopback (JSON to `/` unless said otherwise). */
+export function send(port: number, o: SendOptions = {}): Promise<Reply> {
+  return sendTo(port, { contentType: 'application/json', path: '/' }, o);
 }

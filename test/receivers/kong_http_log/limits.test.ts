@@ -41,7 +41,8 @@ function sendPartial(port: number, headers: http.OutgoingHttpHeaders, chunk: Buf
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString(), written });
+          const body = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString(), written });
           req.destroy();
         });
       },

@@ -1,5 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
+import { sendTo, type Reply, type SendOptions } from '../../helpers/http_client.js';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
@@ -40,53 +39,8 @@ export function decodeProtobufStatus(body: Buffer): { code: number; message: str
   return StatusType.toObject(StatusType.decode(body), { defaults: true }) as { code: number; message: string };
 }
 
-export interface Reply {
-  readonly status: number;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly body: Buffer;
-  readonly text: string;
-}
 
-export interface SendOptions {
-  readonly method?: string;
-  readonly path?: string;
-  readonly headers?: http.OutgoingHttpHeaders;
-  readonly body?: string | Buffer;
-  readonly tls?: https.RequestOptions;
-}
 
-/** One request over loopback, protobuf unless said otherwise; resolves with the answer. */
-export function send(port: number, o: SendOptions = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const body = o.body ?? '';
-    const headers: http.OutgoingHttpHeaders = {
-      'content-type': 'application/x-protobuf',
-      'content-length': Buffer.byteLength(body),
-      ...o.headers,
-    };
-    for (const name of Object.keys(headers)) if (headers[name] === undefined) delete headers[name];
-    const options: https.RequestOptions = {
-      host: '127.0.0.1',
-      port,
-      method: o.method ?? 'POST',
-      path: o.path ?? '/v1/metrics',
-      headers,
-      agent: false,
-      ...o.tls,
-    };
-    const req = (o.tls === undefined ? http : https).request(options, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const all = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: all, text: all.toString('utf8') });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 export type KeepingConsumer = Consumer & { readonly batches: readonly Batch[] };
 
@@ -115,4 +69,11 @@ export async function startReceiver(httpConfig: Record<string, unknown> = {}, op
     port: receiver.address.port,
     received: () => next.batches.flatMap((b) => (b as MetricBatch).resourceMetrics),
   };
+}
+
+export type { Reply, SendOptions } from '../../helpers/http_client.js';
+
+/** One OTLP export over loopback (protobuf to `/v1/metrics` unless said otherwise), on a fresh connection. */
+export function send(port: number, o: SendOptions = {}): Promise<Reply> {
+  return sendTo(port, { contentType: 'application/x-protobuf', path: '/v1/metrics' }, { agent: false, ...o });
 }
