@@ -18,3 +18,4 @@ export * from './net/listen.js';
 export * from './net/http_server.js';
 export * from './kong/receiver_telemetry.js';
 export * from './net/http_listener.js';
+export { closest } from './config/zod-issues.js';

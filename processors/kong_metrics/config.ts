@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../../core/index.js';
+import { closest, duration } from '../../core/index.js';
 import { ATTRIBUTE_NAMES, REQUIRED_ATTRIBUTES } from './attributes.js';
 import { HISTOGRAM_NAMES, Instruments } from './instruments.js';
 
@@ -33,38 +33,15 @@ export interface KongMetricsConfig {
 
 /**
  * The closest known name, for "did you mean" hints on misspelt attribute or instrument names: a name
- * holding every dot-separated part of the given one (a missing namespace), else the nearest by edits.
+ * holding every dot-separated part of the given one (a missing namespace), else core's nearest by edits.
  */
-function closest(name: string, known: readonly string[]): string | undefined {
+function closestName(name: string, known: readonly string[]): string | undefined {
   const parts = name.split('.');
-  const containing = known.find((k) => parts.every((p) => k.split('.').includes(p)));
-  if (containing !== undefined) return containing;
-  let best: string | undefined;
-  let bestDistance = Math.max(3, Math.ceil(name.length / 3)) + 1;
-  for (const candidate of known) {
-    const d = editDistance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
+  return known.find((k) => parts.every((p) => k.split('.').includes(p))) ?? closest(name, known);
 }
 
 function unknownNameMessage(what: string, name: string, known: readonly string[]): string {
-  const hint = closest(name, known);
+  const hint = closestName(name, known);
   return hint !== undefined
     ? `unknown ${what} ${JSON.stringify(name)}; did you mean ${JSON.stringify(hint)}?`
     : `unknown ${what} ${JSON.stringify(name)}; kong_metrics knows: ${known.join(', ')}`;
