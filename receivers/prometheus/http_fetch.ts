@@ -87,7 +87,17 @@ export class PageFetcher {
           return;
         }
         const chunks: Buffer[] = [];
-        body.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        body.on('data', (c: Buffer) => {
+          size += c.length;
+          if (t.bodySizeLimit > 0 && size > t.bodySizeLimit) {
+            req.destroy();
+            body.destroy();
+            finish({ ok: false, reason: 'body_size', detail: `the page is larger than body_size_limit (${t.bodySizeLimit} bytes once decompressed)` });
+            return;
+          }
+          chunks.push(c);
+        });
         // Bytes, not text: the parser must see which bytes are not UTF-8 (decoding would hide them).
         body.on('end', () => finish({ ok: true, body: Buffer.concat(chunks) }));
         res.on('error', broken);

@@ -146,6 +146,22 @@ describe('a failed scrape: up=0, counted by reason, logged once, no crash', () =
     expect(warnings[0].first).toBe('line 3: # TYPE other bucket: "bucket" is not a metric type (exactly one of counter, gauge, histogram, summary, untyped); other is read as untyped');
   });
 
+  it('a page larger than body_size_limit (decompressed: a gzip bomb too) → up=0, reason body_size; within it → up=1', async () => {
+    server = await TargetServer.start();
+    server.gzip = true;
+    // 2 MiB of text, a few KiB gzipped.
+    server.body = `${PAGE}${'# padding padding padding padding padding padding\n'.repeat(44_000)}`;
+    h = await startReceiver(job([server.address], { body_size_limit: '1MiB' }));
+    await h.advance(0);
+    expect(h.telemetry.value(ScrapeMetric.up, targetLabels(server.address))).toBe(0);
+    expect(h.telemetry.value(ScrapeMetric.failures, { ...targetLabels(server.address), reason: 'body_size' })).toBe(1);
+    expect(h.consumer.batches).toHaveLength(0);
+    expect(h.logs.find((l) => l.level === 'warn')?.detail).toBe('the page is larger than body_size_limit (1048576 bytes once decompressed)');
+    server.body = PAGE;
+    await h.advance(10_000);
+    expect(h.telemetry.value(ScrapeMetric.up, targetLabels(server.address))).toBe(1);
+  });
+
   it('shutdown during a scrape that hangs: returns, delivers nothing', async () => {
     server = await TargetServer.start();
     server.hang = true;
