@@ -135,4 +135,6 @@ export const SelfMetric = {
   exporterRetries: 'kongtel_exporter_retries_total',
   exporterQueueSize: 'kongtel_exporter_queue_size',
   exporterQueueCapacity: 'kongtel_exporter_queue_capacity',
+  // Issue 9, name translation (prometheus exporter): attributes whose key has no Prometheus label name.
+  exporterDroppedAttributes: 'kongtel_exporter_dropped_attributes_total',
 } as const;

@@ -32,6 +32,7 @@ export class PrometheusExporter implements Exporter {
   private readonly sent: CounterHandle;
   private readonly droppedBy = new Map<DropReason, CounterHandle>();
   private readonly warned = new Set<string>();
+  private droppedAttributes: CounterHandle | undefined;
 
   constructor(
     private readonly config: PrometheusExporterConfig,
@@ -48,6 +49,7 @@ export class PrometheusExporter implements Exporter {
         constLabels: config.const_labels,
         withoutScopeInfo: config.without_scope_info,
         withoutTargetInfo: config.without_target_info,
+        droppedAttribute: (key) => this.droppedAttribute(key),
       },
       this.storeEvents(),
     );
@@ -126,6 +128,21 @@ export class PrometheusExporter implements Exporter {
     };
   }
 
+  /** An attribute left off a series (its key has no label name): counted, logged once per key. */
+  private droppedAttribute(key: string): void {
+    this.droppedAttributes ??= this.ctx.telemetry.counter(
+      SelfMetric.exporterDroppedAttributes,
+      'Attributes left off a series because their key has no Prometheus label name',
+      { exporter: this.ctx.id },
+    );
+    this.droppedAttributes.add();
+    const shown = JSON.stringify(key.length > 100 ? `${key.slice(0, 100)}…` : key);
+    this.warnOnce(
+      `attribute\u0000${key}`,
+      `attribute ${shown} left off the series: its key has no Prometheus label name (nothing but characters other than a-z, A-Z, 0-9); rename it`,
+    );
+  }
+
   private warnOnce(key: string, message: string): void {
     if (this.warned.has(key) || this.warned.size >= WARN_ONCE_LIMIT) return;
     this.warned.add(key);
@@ -139,6 +156,8 @@ const DROP_MESSAGES: Readonly<Record<DropReason, (metric: string) => string>> = 
   type_conflict: (m) =>
     `points of ${m} dropped: its Prometheus name is already used by a metric of another type (or is target_info); rename one of them`,
   out_of_order: (m) => `cumulative points of ${m} older than the stored ones dropped`,
+  invalid_name: (m) =>
+    `metric ${JSON.stringify(m.length > 100 ? `${m.slice(0, 100)}…` : m)} dropped: its name has no Prometheus form (empty or nothing but _ once invalid characters are replaced); rename it`,
   invalid_point: (m) =>
     `invalid points of ${m} dropped (non-finite delta, bucket counts not matching the bounds, or bounds not increasing)`,
 };

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { attributeLabels, attributeText, labelText } from './labels.js';
+import { attributeLabels, attributeText, labelText, type DroppedAttribute } from './labels.js';
 
 /**
  * What the exporter keeps per resource. Following the spec for Collector exporters, which may carry
@@ -23,7 +23,7 @@ export interface ResourceEntry {
 
 const IDENTIFYING = new Set(['service.name', 'service.namespace', 'service.instance.id']);
 
-export function resourceEntry(key: string, attributes: Attributes): ResourceEntry {
+export function resourceEntry(key: string, attributes: Attributes, dropped?: DroppedAttribute): ResourceEntry {
   const name = text(attributes['service.name']);
   const namespace = text(attributes['service.namespace']);
   const job = name === '' ? '' : namespace === '' ? name : `${namespace}/${name}`;
@@ -33,7 +33,7 @@ export function resourceEntry(key: string, attributes: Attributes): ResourceEntr
   if (Object.keys(attributes).length > 0) {
     const rest: Attributes = {};
     for (const k of Object.keys(attributes)) if (!IDENTIFYING.has(k)) rest[k] = attributes[k];
-    const labels = attributeLabels(rest);
+    const labels = attributeLabels(rest, undefined, dropped);
     if (job !== '') labels.set('job', job);
     if (instance !== '') labels.set('instance', instance);
     targetInfo = labelText(labels);

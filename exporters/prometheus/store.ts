@@ -16,7 +16,7 @@ import { resolveTarget, scopeLabels, seriesLabels, type MetricTarget, type Targe
  * target once per metric, one attribute key per point, then a plain update of the stream.
  */
 
-export type DropReason = 'exponential_histogram' | 'type_conflict' | 'out_of_order' | 'invalid_point';
+export type DropReason = 'exponential_histogram' | 'type_conflict' | 'out_of_order' | 'invalid_point' | 'invalid_name';
 
 /** How the store reports what it could not keep (the exporter counts and logs it). */
 export interface StoreEvents {
@@ -36,7 +36,8 @@ export class SeriesStore {
   /** Resources with live streams, for target_info. */
   readonly resources = new Map<string, ResourceEntry>();
   private readonly resourceKeys = new WeakMap<Resource, string>();
-  private readonly targets = new Map<string, MetricTarget>();
+  /** null: the metric has no Prometheus name. */
+  private readonly targets = new Map<string, MetricTarget | null>();
 
   constructor(
     private readonly options: StoreOptions,
@@ -60,6 +61,10 @@ export class SeriesStore {
           const unit = metric.descriptor.unit ?? '';
           const mkey = metricKey(resource.key, sm.scope, name, unit, kind);
           const target = this.targetFor(metric, kind, unit);
+          if (target === undefined) {
+            this.events.dropped('invalid_name', name, metric.dataPoints.length);
+            continue;
+          }
           const delta = metric.aggregationTemporality === AggregationTemporality.DELTA && kind !== 'gauge';
           let streams = this.streams.get(mkey);
           for (const point of metric.dataPoints as readonly DataPointLike[]) {
@@ -129,17 +134,17 @@ export class SeriesStore {
       key = attributesKey(resource.attributes);
       this.resourceKeys.set(resource, key);
     }
-    return this.resources.get(key) ?? resourceEntry(key, resource.attributes);
+    return this.resources.get(key) ?? resourceEntry(key, resource.attributes, this.options.droppedAttribute);
   }
 
-  private targetFor(metric: MetricData, kind: OtelMetricKind, unit: string): MetricTarget {
+  private targetFor(metric: MetricData, kind: OtelMetricKind, unit: string): MetricTarget | undefined {
     const key = `${metric.descriptor.name}\u0000${unit}\u0000${kind}`;
     let target = this.targets.get(key);
-    if (!target) {
-      target = resolveTarget(metric.descriptor.name, unit, metric.descriptor.description ?? '', kind, this.options);
+    if (target === undefined) {
+      target = resolveTarget(metric.descriptor.name, unit, metric.descriptor.description ?? '', kind, this.options) ?? null;
       this.targets.set(key, target);
     }
-    return target;
+    return target ?? undefined;
   }
 
   /** undefined when the family exists with another type (the spec: drop the metric, keep the family). */
