@@ -38,9 +38,20 @@ import {
   responseSource,
   rpcError,
   size,
+  INVALID_STATUS,
   statusCode,
   text,
 } from './fields.js';
+import {
+  A2A_BINDINGS,
+  A2A_METHODS,
+  A2A_TASK_STATES,
+  CACHE_STATUSES,
+  known,
+  MCP_PRIMITIVES,
+  OTHER,
+  REQUEST_MODES,
+} from './known-values.js';
 import { type HistogramInstrument, Instruments, type SumInstrument } from './instruments.js';
 import { type AnyMetric, HistogramMetric, SumMetric } from './metric-store.js';
 import type { PriceTable } from './pricing.js';
@@ -51,8 +62,9 @@ const EMPTY: JsonObject = Object.freeze({});
 /** `error.type` strings of the usual status codes, made once rather than per entry. */
 const STATUS_TEXT: readonly string[] = Array.from({ length: 600 }, (_, i) => String(i));
 
+/** `error.type` of a status that is an error: the code as a string, `_OTHER` for one that is no status code. */
 function statusText(status: number): string {
-  return status < STATUS_TEXT.length ? STATUS_TEXT[status] : String(status);
+  return status === INVALID_STATUS ? OTHER : STATUS_TEXT[status];
 }
 
 /** Told each time a point lands in a metric's overflow series. */
@@ -60,6 +72,8 @@ export type OverflowListener = (metricName: string) => void;
 
 export interface AggregatorOptions {
   readonly kept: KeptAttributes;
+  /** `http.request.method` values kept as they are; any other method is `_OTHER`. */
+  readonly knownMethods: ReadonlySet<string>;
   readonly prices: PriceTable;
   readonly tokenUsageAs: 'sum' | 'histogram';
   /** Bucket overrides by histogram name. */
@@ -147,6 +161,7 @@ export class KongEntryAggregator {
 
   private readonly f = new EntryFields();
   private readonly kept: KeptAttributes;
+  private readonly knownMethods: ReadonlySet<string>;
   private readonly prices: PriceTable;
   private readonly onOverflow: OverflowListener;
   /** Clock reading of the batch being aggregated: the start time of series created by it. */
@@ -154,6 +169,7 @@ export class KongEntryAggregator {
 
   constructor(private readonly opts: AggregatorOptions) {
     this.kept = opts.kept;
+    this.knownMethods = opts.knownMethods;
     this.prices = opts.prices;
     this.onOverflow = opts.onOverflow;
 
@@ -246,10 +262,11 @@ export class KongEntryAggregator {
     f.route = kept.routeName && isObject(route) ? text(route.name) : undefined;
     f.workspace = kept.workspaceName ? (text(e.workspace_name) ?? text(e.workspace)) : undefined;
     f.consumer = kept.consumerName ? consumerName(e.consumer) : undefined;
-    f.method = kept.requestMethod && request !== undefined ? text(request.method) : undefined;
-    f.status = kept.statusCode ? status : undefined;
+    f.method = kept.requestMethod && request !== undefined ? known(request.method, this.knownMethods) : undefined;
+    f.status = kept.statusCode && status !== INVALID_STATUS ? status : undefined;
     f.source = kept.responseSource && isHttp ? responseSource(e.source, e.upstream_status, upstreamMs) : undefined;
-    f.httpError = kept.errorType && status !== undefined && status >= 400 ? statusText(status) : undefined;
+    f.httpError =
+      kept.errorType && status !== undefined && (status >= 400 || status === INVALID_STATUS) ? statusText(status) : undefined;
 
     // Attribute sets, then their series.
     const r = this.routes.find3(f.service, f.route, f.workspace);
@@ -337,7 +354,7 @@ export class KongEntryAggregator {
     f.provider = kept.providerName ? provider : undefined;
     f.requestModel = kept.requestModel ? requestModel : undefined;
     f.responseModel = kept.responseModel ? responseModel : undefined;
-    f.mode = kept.requestMode ? (text(meta.request_mode) ?? 'oneshot') : undefined;
+    f.mode = kept.requestMode ? (known(meta.request_mode, REQUEST_MODES) ?? 'oneshot') : undefined;
 
     const g = this.genAis.find7(f.provider, f.requestModel, f.responseModel, f.operation, f.mode, f.workspace, f.consumer);
     if (this.tokenSum !== undefined) {
@@ -388,7 +405,7 @@ export class KongEntryAggregator {
 
     const cached = fetchMs !== undefined || embeddingsMs !== undefined;
     if (cost !== undefined || cached || ragFetchMs !== undefined || ragEmbeddingsMs !== undefined) {
-      f.cacheStatus = kept.cacheStatus ? (text(cache.cache_status)?.toLowerCase() ?? '') : undefined;
+      f.cacheStatus = kept.cacheStatus ? (known(text(cache.cache_status)?.toLowerCase(), CACHE_STATUSES) ?? '') : undefined;
       f.vectorDb = kept.vectorDb ? text(cache.vector_db) : undefined;
       f.embeddingsProvider = kept.embeddingsProvider ? text(cache.embeddings_provider) : undefined;
       f.embeddingsModel = kept.embeddingsModel ? text(cache.embeddings_model) : undefined;
@@ -482,7 +499,7 @@ export class KongEntryAggregator {
         if (!isObject(audit)) continue;
         const action = audit.action;
         if (action !== 'allow' && action !== 'deny') continue;
-        f.primitive = kept.mcpPrimitive ? text(audit.primitive) : undefined;
+        f.primitive = kept.mcpPrimitive ? known(audit.primitive, MCP_PRIMITIVES) : undefined;
         f.primitiveName = kept.mcpPrimitiveName ? text(audit.primitive_name) : undefined;
         const audits = (r.mcpAudits ??= new AttributeTrie(this.mcpAuditSets, newMcpAudit, r.overflow));
         const n = audits.find2(f.primitive, f.primitiveName);
@@ -508,9 +525,9 @@ export class KongEntryAggregator {
       const responseBytes = nonNegative(rpc.response_body_size);
       const ttfbMs = positive(rpc.ttfb_latency);
       const error = rpcError(rpc.error);
-      const taskState = text(rpc.task_state);
-      f.rpcMethod = kept.a2aMethod ? text(rpc.method) : undefined;
-      f.binding = kept.a2aBinding ? text(rpc.binding) : undefined;
+      const taskState = known(rpc.task_state, A2A_TASK_STATES);
+      f.rpcMethod = kept.a2aMethod ? known(rpc.method, A2A_METHODS) : undefined;
+      f.binding = kept.a2aBinding ? known(rpc.binding, A2A_BINDINGS) : undefined;
       const n = (r.a2aRpcs ??= new AttributeTrie(this.a2aSets, newA2a, r.overflow)).find2(f.rpcMethod, f.binding);
       this.add(this.a2aRequestCount, (n.count ??= this.a2aRequestCount.create(n.overflow, a2aAttributes, f, now)), 1);
       if (latencyMs !== undefined) {

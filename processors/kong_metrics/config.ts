@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { closest, duration } from '../../core/index.js';
 import { ATTRIBUTE_NAMES, REQUIRED_ATTRIBUTES } from './attributes.js';
 import { HISTOGRAM_NAMES, Instruments } from './instruments.js';
+import { DEFAULT_HTTP_METHODS } from './known-values.js';
 
 export interface ModelPrice {
   /** Price of one million input (prompt) tokens, in the operator's currency. */
@@ -16,6 +17,8 @@ export interface KongMetricsConfig {
   temporality: 'cumulative' | 'delta';
   /** Attribute names removed from every instrument (e.g. high-cardinality consumer or route). */
   exclude_attributes: string[];
+  /** `http.request.method` values kept; any other method becomes `_OTHER` (semantic conventions' known methods). */
+  http_known_methods: string[];
   /** Keyed `provider/model`; used when a log entry's `usage.cost` is absent or 0. */
   pricing: Record<string, ModelPrice>;
   token_usage_as: 'sum' | 'histogram';
@@ -58,6 +61,9 @@ const attributeName = z.string().superRefine((name, ctx) => {
   }
 });
 
+/** An HTTP method is a token (RFC 9110 §9.1, §5.6.2). */
+const METHOD_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
 const price = z.number({ error: 'must be a number (price per one million tokens)' }).nonnegative({ error: 'must be ≥ 0' });
 
 const modelPrice = z.strictObject({
@@ -96,6 +102,12 @@ export const configSchema: z.ZodType<KongMetricsConfig> = z
     exclude_attributes: z
       .array(attributeName, { error: 'must be a list of attribute names, e.g. [kong.auth.consumer.name]' })
       .default([]),
+    http_known_methods: z
+      .array(
+        z.string().regex(METHOD_TOKEN, { error: 'must be an HTTP method name as Kong logs it, e.g. "PROPFIND" (case-sensitive)' }),
+        { error: 'must be a list of HTTP method names, e.g. [GET, POST, PROPFIND]' },
+      )
+      .default([...DEFAULT_HTTP_METHODS]),
     pricing: z
       .record(z.string(), modelPrice, {
         error: (issue) =>

@@ -52,6 +52,7 @@ export class KongMetricsProcessor implements Processor {
     this.scrapeMapping = { dropUnmapped: config.drop_unmapped, excluded: new Set(config.exclude_attributes) };
     this.aggregator = new KongEntryAggregator({
       kept: keptAttributes(config.exclude_attributes),
+      knownMethods: new Set(config.http_known_methods),
       prices: new PriceTable(config.pricing),
       tokenUsageAs: config.token_usage_as,
       buckets: config.buckets,
