@@ -135,4 +135,7 @@ export const SelfMetric = {
   exporterRetries: 'kongtel_exporter_retries_total',
   exporterQueueSize: 'kongtel_exporter_queue_size',
   exporterQueueCapacity: 'kongtel_exporter_queue_capacity',
+  // kong_metrics' series budget: series held across all its metrics, and max_series.
+  processorKongMetricsSeries: 'kongtel_processor_kong_metrics_series',
+  processorKongMetricsSeriesLimit: 'kongtel_processor_kong_metrics_series_limit',
 } as const;

@@ -27,7 +27,7 @@ import {
   routeAttributes,
   tokenAttributes,
 } from './attribute-sets.js';
-import { AttributeTrie, SetBudget } from './attribute-trie.js';
+import { AttributeTrie, SetBudget, SetTotal } from './attribute-trie.js';
 import type { KeptAttributes } from './attributes.js';
 import {
   consumerName,
@@ -53,7 +53,7 @@ import {
   REQUEST_MODES,
 } from './known-values.js';
 import { type HistogramInstrument, Instruments, type SumInstrument } from './instruments.js';
-import { type AnyMetric, HistogramMetric, SumMetric } from './metric-store.js';
+import { type AnyMetric, HistogramMetric, SeriesBudget, SumMetric } from './metric-store.js';
 import type { PriceTable } from './pricing.js';
 import type { HistogramSeries, SumSeries } from './series.js';
 
@@ -79,12 +79,14 @@ export interface AggregatorOptions {
   /** Bucket overrides by histogram name. */
   readonly buckets: Readonly<Record<string, readonly number[]>>;
   readonly maxSeriesPerMetric: number;
+  readonly maxSeries: number;
   readonly onOverflow: OverflowListener;
 }
 
 /**
- * How many attribute sets of one kind are tracked, relative to `max_series_per_metric`: a memory guard
- * for cardinality explosions, set above the per-metric limit so that limit is what users meet.
+ * How many attribute sets are tracked, relative to the series limits (per kind to `max_series_per_metric`,
+ * in all to `max_series`): a memory guard for cardinality explosions, set above the series limits so that
+ * those are what users meet.
  */
 const SETS_PER_SERIES_LIMIT = 2;
 
@@ -111,6 +113,8 @@ const newGuardrails = (): GuardrailsNode => new GuardrailsNode(false);
 export class KongEntryAggregator {
   /** Every metric, in emission order. */
   readonly metrics: AnyMetric[] = [];
+  /** Series of every metric together, against `max_series`. */
+  readonly seriesBudget: SeriesBudget;
 
   private readonly requestCount: SumMetric;
   private readonly latencyTotal: HistogramMetric;
@@ -172,6 +176,7 @@ export class KongEntryAggregator {
     this.knownMethods = opts.knownMethods;
     this.prices = opts.prices;
     this.onOverflow = opts.onOverflow;
+    this.seriesBudget = new SeriesBudget(opts.maxSeries);
 
     const I = Instruments;
     this.requestCount = this.sumMetric(I.requestCount);
@@ -205,18 +210,19 @@ export class KongEntryAggregator {
     this.a2aTaskStateCount = this.sumMetric(I.a2aTaskStateCount);
 
     const cap = SETS_PER_SERIES_LIMIT * opts.maxSeriesPerMetric;
-    this.routeSets = new SetBudget(cap, new RouteNode(true));
-    this.consumerSets = new SetBudget(cap, new ConsumerNode(true));
-    this.requestSets = new SetBudget(cap, new RequestNode(true));
-    this.mcpRpcSets = new SetBudget(cap, new McpRpcNode(true));
-    this.mcpAuditSets = new SetBudget(cap, new McpAuditNode(true));
-    this.a2aSets = new SetBudget(cap, new A2aNode(true));
-    this.a2aErrorSets = new SetBudget(cap, new SumNode(true));
-    this.a2aStateSets = new SetBudget(cap, new SumNode(true));
-    this.genAiSets = new SetBudget(cap, new GenAiNode(true));
-    this.genAiErrorSets = new SetBudget(cap, new GenAiErrorNode(true));
-    this.cacheSets = new SetBudget(cap, new CacheNode(true));
-    this.guardrailsSets = new SetBudget(cap, new GuardrailsNode(true));
+    const sets = new SetTotal(SETS_PER_SERIES_LIMIT * opts.maxSeries);
+    this.routeSets = new SetBudget(cap, new RouteNode(true), sets);
+    this.consumerSets = new SetBudget(cap, new ConsumerNode(true), sets);
+    this.requestSets = new SetBudget(cap, new RequestNode(true), sets);
+    this.mcpRpcSets = new SetBudget(cap, new McpRpcNode(true), sets);
+    this.mcpAuditSets = new SetBudget(cap, new McpAuditNode(true), sets);
+    this.a2aSets = new SetBudget(cap, new A2aNode(true), sets);
+    this.a2aErrorSets = new SetBudget(cap, new SumNode(true), sets);
+    this.a2aStateSets = new SetBudget(cap, new SumNode(true), sets);
+    this.genAiSets = new SetBudget(cap, new GenAiNode(true), sets);
+    this.genAiErrorSets = new SetBudget(cap, new GenAiErrorNode(true), sets);
+    this.cacheSets = new SetBudget(cap, new CacheNode(true), sets);
+    this.guardrailsSets = new SetBudget(cap, new GuardrailsNode(true), sets);
     this.routes = new AttributeTrie(this.routeSets, newRoute);
     this.genAis = new AttributeTrie(this.genAiSets, newGenAi);
     this.guardrailSets = new AttributeTrie(this.guardrailsSets, newGuardrails);
@@ -567,14 +573,14 @@ export class KongEntryAggregator {
   }
 
   private sumMetric(instrument: SumInstrument): SumMetric {
-    const m = new SumMetric(instrument, this.opts.maxSeriesPerMetric);
+    const m = new SumMetric(instrument, this.opts.maxSeriesPerMetric, this.seriesBudget);
     this.metrics.push(m);
     return m;
   }
 
   private histogramMetric(instrument: HistogramInstrument): HistogramMetric {
     const bounds = this.opts.buckets[instrument.name] ?? instrument.bounds;
-    const m = new HistogramMetric(instrument, bounds, this.opts.maxSeriesPerMetric);
+    const m = new HistogramMetric(instrument, bounds, this.opts.maxSeriesPerMetric, this.seriesBudget);
     this.metrics.push(m);
     return m;
   }

@@ -25,6 +25,8 @@ export interface KongMetricsConfig {
   /** Histogram instrument name → explicit bucket bounds, replacing the defaults. */
   buckets: Record<string, number[]>;
   max_series_per_metric: number;
+  /** Series of all metrics together before new attribute sets go to the overflow series. */
+  max_series: number;
   /** Scraped series with no Kong Prometheus-plugin twin are dropped instead of passed through. */
   drop_unmapped: boolean;
   /**
@@ -124,7 +126,15 @@ export const configSchema: z.ZodType<KongMetricsConfig> = z
         error: (issue) => (issue.code === 'invalid_type' ? 'must map a histogram name to its bucket bounds' : undefined),
       })
       .default({}),
+    // 2000: the OTel SDK's default cardinality limit per metric (metrics SDK spec, "Cardinality limits").
+    // 10 000 in all: a hostile flood of names once made a 293 MB /metrics page at 10 000 per metric
+    // (issue 9); README "Sizing" has the measured cost per series.
     max_series_per_metric: z
+      .number({ error: 'must be a whole number of series' })
+      .int({ error: 'must be a whole number of series' })
+      .positive({ error: 'must be at least 1' })
+      .default(2_000),
+    max_series: z
       .number({ error: 'must be a whole number of series' })
       .int({ error: 'must be a whole number of series' })
       .positive({ error: 'must be at least 1' })

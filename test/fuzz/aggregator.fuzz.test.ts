@@ -36,6 +36,7 @@ function aggregator(tokenUsageAs: 'sum' | 'histogram'): KongEntryAggregator {
     tokenUsageAs,
     buckets: {},
     maxSeriesPerMetric: 500,
+    maxSeries: 100_000,
     onOverflow: () => undefined,
   });
 }

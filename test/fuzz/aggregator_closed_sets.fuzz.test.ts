@@ -87,6 +87,7 @@ describe('kong_metrics attributes from closed sets, over any values', () => {
       tokenUsageAs: 'sum',
       buckets: {},
       maxSeriesPerMetric: 100_000,
+      maxSeries: 1_000_000,
       onOverflow: () => undefined,
     });
     fc.assert(

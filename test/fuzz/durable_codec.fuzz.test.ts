@@ -36,6 +36,7 @@ function aggregate(entries: readonly KongLogEntry[]): string {
     tokenUsageAs: 'sum',
     buckets: {},
     maxSeriesPerMetric: 1_000,
+    maxSeries: 100_000,
     onOverflow: () => undefined,
   });
   agg.aggregate(entries, 1_000);

@@ -29,7 +29,8 @@ describe('kong_metrics config', () => {
       pricing: {},
       token_usage_as: 'sum',
       buckets: {},
-      max_series_per_metric: 10_000,
+      max_series_per_metric: 2_000,
+      max_series: 10_000,
       drop_unmapped: false,
     });
   });
@@ -69,6 +70,8 @@ describe('kong_metrics config', () => {
     [{ buckets: { 'gen_ai.client.token.usage': [1] } }, 'buckets.gen_ai.client.token.usage: only used with token_usage_as: histogram'],
     [{ max_series_per_metric: 0 }, 'max_series_per_metric: must be at least 1'],
     [{ max_series_per_metric: 1.5 }, 'max_series_per_metric: must be a whole number of series'],
+    [{ max_series: 0 }, 'max_series: must be at least 1'],
+    [{ max_series: '10k' }, 'max_series: must be a whole number of series'],
     [{ intervall: '10s' }, 'intervall'],
   ])('refuses %j with "%s…"', (config, message) => {
     const found = issues(config);
