@@ -109,6 +109,12 @@ describe('write-ahead log entry encoding', () => {
     expect(logged.length).toBeLessThan(JSON.stringify(entries).length / 5);
   });
 
+  it('keeps an RPC error string only as long as the attribute it becomes', () => {
+    const error = 'e'.repeat(100_000);
+    const entries = [plainEntry({ ai: { mcp: { rpc: [{ method: 'tools/call', latency: 1, error }] }, a2a: { rpc: [{ method: 'tasks/get', error }] } } })];
+    expect(encodeEntries(entries).length).toBeLessThan(2_000);
+  });
+
   it('a record that is not an encoded batch decodes to undefined', () => {
     for (const text of ['', '{}', '[1,2]', '[[1,2,3]]', '[["a"]]']) expect(decodeEntries(text)).toBeUndefined();
     expect(decodeEntries('[]')).toEqual([]);

@@ -73,7 +73,7 @@ function object(t: unknown, keys: readonly string[]): JsonObject | undefined {
 function rpcError(v: unknown): unknown {
   if (Array.isArray(v)) return [];
   if (isObject(v)) return typeof v.code === 'number' ? { code: v.code } : {};
-  return v;
+  return typeof v === 'string' ? capped(v) : v;
 }
 
 function items(list: unknown, keys: readonly string[]): Tuple[] | null {
