@@ -3,6 +3,7 @@ import { benchDurable } from './durable.js';
 import type { BenchLine } from './bench_line.js';
 import { benchHttpLog } from './http_log.js';
 import { benchKongMetrics } from './kong_metrics.js';
+import { benchKongMetricsSeries } from './kong_metrics_series.js';
 import { benchLineReceivers } from './line_receivers.js';
 import { benchOtlpEncode } from './otlp_encode.js';
 import { benchPrometheusScrape } from './prometheus_scrape.js';
@@ -14,6 +15,7 @@ import { benchPrometheusScrape } from './prometheus_scrape.js';
 const sections: [string, () => Promise<readonly BenchLine[]>][] = [
   ['http-log ingest (issue 2)', benchHttpLog],
   ['kong_metrics aggregation (issue 2)', benchKongMetrics],
+  ['kong_metrics series sizing (issue 9)', benchKongMetricsSeries],
   ['cumulativetodelta (issue 3)', benchCumulativeToDelta],
   ['OTLP encode + gzip (issue 3)', benchOtlpEncode],
   ['prometheus scrape + parse + map (issue 4)', benchPrometheusScrape],

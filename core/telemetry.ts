@@ -137,4 +137,7 @@ export const SelfMetric = {
   exporterQueueCapacity: 'kongtel_exporter_queue_capacity',
   // Issue 9, name translation (prometheus exporter): attributes whose key has no Prometheus label name.
   exporterDroppedAttributes: 'kongtel_exporter_dropped_attributes_total',
+  // kong_metrics' series budget: series held across all its metrics, and max_series.
+  processorKongMetricsSeries: 'kongtel_processor_kong_metrics_series',
+  processorKongMetricsSeriesLimit: 'kongtel_processor_kong_metrics_series_limit',
 } as const;

@@ -27,7 +27,7 @@ import {
   routeAttributes,
   tokenAttributes,
 } from './attribute-sets.js';
-import { AttributeTrie, SetBudget } from './attribute-trie.js';
+import { AttributeTrie, SetBudget, SetTotal } from './attribute-trie.js';
 import type { KeptAttributes } from './attributes.js';
 import {
   consumerName,
@@ -38,11 +38,22 @@ import {
   responseSource,
   rpcError,
   size,
+  INVALID_STATUS,
   statusCode,
   text,
 } from './fields.js';
+import {
+  A2A_BINDINGS,
+  A2A_METHODS,
+  A2A_TASK_STATES,
+  CACHE_STATUSES,
+  known,
+  MCP_PRIMITIVES,
+  OTHER,
+  REQUEST_MODES,
+} from './known-values.js';
 import { type HistogramInstrument, Instruments, type SumInstrument } from './instruments.js';
-import { type AnyMetric, HistogramMetric, SumMetric } from './metric-store.js';
+import { type AnyMetric, HistogramMetric, SeriesBudget, SumMetric } from './metric-store.js';
 import type { PriceTable } from './pricing.js';
 import type { HistogramSeries, SumSeries } from './series.js';
 
@@ -51,8 +62,9 @@ const EMPTY: JsonObject = Object.freeze({});
 /** `error.type` strings of the usual status codes, made once rather than per entry. */
 const STATUS_TEXT: readonly string[] = Array.from({ length: 600 }, (_, i) => String(i));
 
+/** `error.type` of a status that is an error: the code as a string, `_OTHER` for one that is no status code. */
 function statusText(status: number): string {
-  return status < STATUS_TEXT.length ? STATUS_TEXT[status] : String(status);
+  return status === INVALID_STATUS ? OTHER : STATUS_TEXT[status];
 }
 
 /** Told each time a point lands in a metric's overflow series. */
@@ -60,17 +72,21 @@ export type OverflowListener = (metricName: string) => void;
 
 export interface AggregatorOptions {
   readonly kept: KeptAttributes;
+  /** `http.request.method` values kept as they are; any other method is `_OTHER`. */
+  readonly knownMethods: ReadonlySet<string>;
   readonly prices: PriceTable;
   readonly tokenUsageAs: 'sum' | 'histogram';
   /** Bucket overrides by histogram name. */
   readonly buckets: Readonly<Record<string, readonly number[]>>;
   readonly maxSeriesPerMetric: number;
+  readonly maxSeries: number;
   readonly onOverflow: OverflowListener;
 }
 
 /**
- * How many attribute sets of one kind are tracked, relative to `max_series_per_metric`: a memory guard
- * for cardinality explosions, set above the per-metric limit so that limit is what users meet.
+ * How many attribute sets are tracked, relative to the series limits (per kind to `max_series_per_metric`,
+ * in all to `max_series`): a memory guard for cardinality explosions, set above the series limits so that
+ * those are what users meet.
  */
 const SETS_PER_SERIES_LIMIT = 2;
 
@@ -97,6 +113,8 @@ const newGuardrails = (): GuardrailsNode => new GuardrailsNode(false);
 export class KongEntryAggregator {
   /** Every metric, in emission order. */
   readonly metrics: AnyMetric[] = [];
+  /** Series of every metric together, against `max_series`. */
+  readonly seriesBudget: SeriesBudget;
 
   private readonly requestCount: SumMetric;
   private readonly latencyTotal: HistogramMetric;
@@ -147,6 +165,7 @@ export class KongEntryAggregator {
 
   private readonly f = new EntryFields();
   private readonly kept: KeptAttributes;
+  private readonly knownMethods: ReadonlySet<string>;
   private readonly prices: PriceTable;
   private readonly onOverflow: OverflowListener;
   /** Clock reading of the batch being aggregated: the start time of series created by it. */
@@ -154,8 +173,10 @@ export class KongEntryAggregator {
 
   constructor(private readonly opts: AggregatorOptions) {
     this.kept = opts.kept;
+    this.knownMethods = opts.knownMethods;
     this.prices = opts.prices;
     this.onOverflow = opts.onOverflow;
+    this.seriesBudget = new SeriesBudget(opts.maxSeries);
 
     const I = Instruments;
     this.requestCount = this.sumMetric(I.requestCount);
@@ -189,18 +210,19 @@ export class KongEntryAggregator {
     this.a2aTaskStateCount = this.sumMetric(I.a2aTaskStateCount);
 
     const cap = SETS_PER_SERIES_LIMIT * opts.maxSeriesPerMetric;
-    this.routeSets = new SetBudget(cap, new RouteNode(true));
-    this.consumerSets = new SetBudget(cap, new ConsumerNode(true));
-    this.requestSets = new SetBudget(cap, new RequestNode(true));
-    this.mcpRpcSets = new SetBudget(cap, new McpRpcNode(true));
-    this.mcpAuditSets = new SetBudget(cap, new McpAuditNode(true));
-    this.a2aSets = new SetBudget(cap, new A2aNode(true));
-    this.a2aErrorSets = new SetBudget(cap, new SumNode(true));
-    this.a2aStateSets = new SetBudget(cap, new SumNode(true));
-    this.genAiSets = new SetBudget(cap, new GenAiNode(true));
-    this.genAiErrorSets = new SetBudget(cap, new GenAiErrorNode(true));
-    this.cacheSets = new SetBudget(cap, new CacheNode(true));
-    this.guardrailsSets = new SetBudget(cap, new GuardrailsNode(true));
+    const sets = new SetTotal(SETS_PER_SERIES_LIMIT * opts.maxSeries);
+    this.routeSets = new SetBudget(cap, new RouteNode(true), sets);
+    this.consumerSets = new SetBudget(cap, new ConsumerNode(true), sets);
+    this.requestSets = new SetBudget(cap, new RequestNode(true), sets);
+    this.mcpRpcSets = new SetBudget(cap, new McpRpcNode(true), sets);
+    this.mcpAuditSets = new SetBudget(cap, new McpAuditNode(true), sets);
+    this.a2aSets = new SetBudget(cap, new A2aNode(true), sets);
+    this.a2aErrorSets = new SetBudget(cap, new SumNode(true), sets);
+    this.a2aStateSets = new SetBudget(cap, new SumNode(true), sets);
+    this.genAiSets = new SetBudget(cap, new GenAiNode(true), sets);
+    this.genAiErrorSets = new SetBudget(cap, new GenAiErrorNode(true), sets);
+    this.cacheSets = new SetBudget(cap, new CacheNode(true), sets);
+    this.guardrailsSets = new SetBudget(cap, new GuardrailsNode(true), sets);
     this.routes = new AttributeTrie(this.routeSets, newRoute);
     this.genAis = new AttributeTrie(this.genAiSets, newGenAi);
     this.guardrailSets = new AttributeTrie(this.guardrailsSets, newGuardrails);
@@ -246,10 +268,11 @@ export class KongEntryAggregator {
     f.route = kept.routeName && isObject(route) ? text(route.name) : undefined;
     f.workspace = kept.workspaceName ? (text(e.workspace_name) ?? text(e.workspace)) : undefined;
     f.consumer = kept.consumerName ? consumerName(e.consumer) : undefined;
-    f.method = kept.requestMethod && request !== undefined ? text(request.method) : undefined;
-    f.status = kept.statusCode ? status : undefined;
+    f.method = kept.requestMethod && request !== undefined ? known(request.method, this.knownMethods) : undefined;
+    f.status = kept.statusCode && status !== INVALID_STATUS ? status : undefined;
     f.source = kept.responseSource && isHttp ? responseSource(e.source, e.upstream_status, upstreamMs) : undefined;
-    f.httpError = kept.errorType && status !== undefined && status >= 400 ? statusText(status) : undefined;
+    f.httpError =
+      kept.errorType && status !== undefined && (status >= 400 || status === INVALID_STATUS) ? statusText(status) : undefined;
 
     // Attribute sets, then their series.
     const r = this.routes.find3(f.service, f.route, f.workspace);
@@ -337,7 +360,7 @@ export class KongEntryAggregator {
     f.provider = kept.providerName ? provider : undefined;
     f.requestModel = kept.requestModel ? requestModel : undefined;
     f.responseModel = kept.responseModel ? responseModel : undefined;
-    f.mode = kept.requestMode ? (text(meta.request_mode) ?? 'oneshot') : undefined;
+    f.mode = kept.requestMode ? (known(meta.request_mode, REQUEST_MODES) ?? 'oneshot') : undefined;
 
     const g = this.genAis.find7(f.provider, f.requestModel, f.responseModel, f.operation, f.mode, f.workspace, f.consumer);
     if (this.tokenSum !== undefined) {
@@ -388,7 +411,7 @@ export class KongEntryAggregator {
 
     const cached = fetchMs !== undefined || embeddingsMs !== undefined;
     if (cost !== undefined || cached || ragFetchMs !== undefined || ragEmbeddingsMs !== undefined) {
-      f.cacheStatus = kept.cacheStatus ? (text(cache.cache_status)?.toLowerCase() ?? '') : undefined;
+      f.cacheStatus = kept.cacheStatus ? (known(text(cache.cache_status)?.toLowerCase(), CACHE_STATUSES) ?? '') : undefined;
       f.vectorDb = kept.vectorDb ? text(cache.vector_db) : undefined;
       f.embeddingsProvider = kept.embeddingsProvider ? text(cache.embeddings_provider) : undefined;
       f.embeddingsModel = kept.embeddingsModel ? text(cache.embeddings_model) : undefined;
@@ -482,7 +505,7 @@ export class KongEntryAggregator {
         if (!isObject(audit)) continue;
         const action = audit.action;
         if (action !== 'allow' && action !== 'deny') continue;
-        f.primitive = kept.mcpPrimitive ? text(audit.primitive) : undefined;
+        f.primitive = kept.mcpPrimitive ? known(audit.primitive, MCP_PRIMITIVES) : undefined;
         f.primitiveName = kept.mcpPrimitiveName ? text(audit.primitive_name) : undefined;
         const audits = (r.mcpAudits ??= new AttributeTrie(this.mcpAuditSets, newMcpAudit, r.overflow));
         const n = audits.find2(f.primitive, f.primitiveName);
@@ -508,9 +531,9 @@ export class KongEntryAggregator {
       const responseBytes = nonNegative(rpc.response_body_size);
       const ttfbMs = positive(rpc.ttfb_latency);
       const error = rpcError(rpc.error);
-      const taskState = text(rpc.task_state);
-      f.rpcMethod = kept.a2aMethod ? text(rpc.method) : undefined;
-      f.binding = kept.a2aBinding ? text(rpc.binding) : undefined;
+      const taskState = known(rpc.task_state, A2A_TASK_STATES);
+      f.rpcMethod = kept.a2aMethod ? known(rpc.method, A2A_METHODS) : undefined;
+      f.binding = kept.a2aBinding ? known(rpc.binding, A2A_BINDINGS) : undefined;
       const n = (r.a2aRpcs ??= new AttributeTrie(this.a2aSets, newA2a, r.overflow)).find2(f.rpcMethod, f.binding);
       this.add(this.a2aRequestCount, (n.count ??= this.a2aRequestCount.create(n.overflow, a2aAttributes, f, now)), 1);
       if (latencyMs !== undefined) {
@@ -550,14 +573,14 @@ export class KongEntryAggregator {
   }
 
   private sumMetric(instrument: SumInstrument): SumMetric {
-    const m = new SumMetric(instrument, this.opts.maxSeriesPerMetric);
+    const m = new SumMetric(instrument, this.opts.maxSeriesPerMetric, this.seriesBudget);
     this.metrics.push(m);
     return m;
   }
 
   private histogramMetric(instrument: HistogramInstrument): HistogramMetric {
     const bounds = this.opts.buckets[instrument.name] ?? instrument.bounds;
-    const m = new HistogramMetric(instrument, bounds, this.opts.maxSeriesPerMetric);
+    const m = new HistogramMetric(instrument, bounds, this.opts.maxSeriesPerMetric, this.seriesBudget);
     this.metrics.push(m);
     return m;
   }

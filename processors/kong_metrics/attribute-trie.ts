@@ -7,6 +7,12 @@
 
 type Branch = Map<unknown, unknown>;
 
+/** How many attribute sets of every kind together are tracked. */
+export class SetTotal {
+  used = 0;
+  constructor(readonly cap: number) {}
+}
+
 /** How many attribute sets of one kind are tracked, and the node that takes every set past the cap. */
 export class SetBudget<N> {
   used = 0;
@@ -14,7 +20,17 @@ export class SetBudget<N> {
   constructor(
     readonly cap: number,
     readonly overflow: N,
+    private readonly total: SetTotal,
   ) {}
+
+  get spent(): boolean {
+    return this.used >= this.cap || this.total.used >= this.total.cap;
+  }
+
+  take(): void {
+    this.used++;
+    this.total.used++;
+  }
 }
 
 /** Written by no one: what a branch lookup returns once the budget is spent, so nothing more is stored. */
@@ -62,7 +78,7 @@ export class AttributeTrie<N> {
   private branch(m: Branch, k: unknown): Branch {
     let next = m.get(k) as Branch | undefined;
     if (next === undefined) {
-      if (this.overflowing || this.budget.used >= this.budget.cap) return SPENT;
+      if (this.overflowing || this.budget.spent) return SPENT;
       next = new Map();
       m.set(k, next);
     }
@@ -72,9 +88,9 @@ export class AttributeTrie<N> {
   private leaf(m: Branch, k: unknown): N {
     let node = m.get(k) as N | undefined;
     if (node === undefined) {
-      if (this.overflowing || this.budget.used >= this.budget.cap) return this.budget.overflow;
+      if (this.overflowing || this.budget.spent) return this.budget.overflow;
       node = this.make();
-      this.budget.used++;
+      this.budget.take();
       m.set(k, node);
     }
     return node;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { closest, duration } from '../../core/index.js';
 import { ATTRIBUTE_NAMES, REQUIRED_ATTRIBUTES } from './attributes.js';
 import { HISTOGRAM_NAMES, Instruments } from './instruments.js';
+import { DEFAULT_HTTP_METHODS } from './known-values.js';
 
 export interface ModelPrice {
   /** Price of one million input (prompt) tokens, in the operator's currency. */
@@ -16,12 +17,16 @@ export interface KongMetricsConfig {
   temporality: 'cumulative' | 'delta';
   /** Attribute names removed from every instrument (e.g. high-cardinality consumer or route). */
   exclude_attributes: string[];
+  /** `http.request.method` values kept; any other method becomes `_OTHER` (semantic conventions' known methods). */
+  http_known_methods: string[];
   /** Keyed `provider/model`; used when a log entry's `usage.cost` is absent or 0. */
   pricing: Record<string, ModelPrice>;
   token_usage_as: 'sum' | 'histogram';
   /** Histogram instrument name → explicit bucket bounds, replacing the defaults. */
   buckets: Record<string, number[]>;
   max_series_per_metric: number;
+  /** Series of all metrics together before new attribute sets go to the overflow series. */
+  max_series: number;
   /** Scraped series with no Kong Prometheus-plugin twin are dropped instead of passed through. */
   drop_unmapped: boolean;
   /**
@@ -57,6 +62,9 @@ const attributeName = z.string().superRefine((name, ctx) => {
     ctx.addIssue({ code: 'custom', message: unknownNameMessage('attribute', name, ATTRIBUTE_NAMES) });
   }
 });
+
+/** An HTTP method is a token (RFC 9110 §9.1, §5.6.2). */
+const METHOD_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 const price = z.number({ error: 'must be a number (price per one million tokens)' }).nonnegative({ error: 'must be ≥ 0' });
 
@@ -96,6 +104,12 @@ export const configSchema: z.ZodType<KongMetricsConfig> = z
     exclude_attributes: z
       .array(attributeName, { error: 'must be a list of attribute names, e.g. [kong.auth.consumer.name]' })
       .default([]),
+    http_known_methods: z
+      .array(
+        z.string().regex(METHOD_TOKEN, { error: 'must be an HTTP method name as Kong logs it, e.g. "PROPFIND" (case-sensitive)' }),
+        { error: 'must be a list of HTTP method names, e.g. [GET, POST, PROPFIND]' },
+      )
+      .default([...DEFAULT_HTTP_METHODS]),
     pricing: z
       .record(z.string(), modelPrice, {
         error: (issue) =>
@@ -112,7 +126,15 @@ export const configSchema: z.ZodType<KongMetricsConfig> = z
         error: (issue) => (issue.code === 'invalid_type' ? 'must map a histogram name to its bucket bounds' : undefined),
       })
       .default({}),
+    // 2000: the OTel SDK's default cardinality limit per metric (metrics SDK spec, "Cardinality limits").
+    // 10 000 in all: a hostile flood of names once made a 293 MB /metrics page at 10 000 per metric
+    // (issue 9); README "Sizing" has the measured cost per series.
     max_series_per_metric: z
+      .number({ error: 'must be a whole number of series' })
+      .int({ error: 'must be a whole number of series' })
+      .positive({ error: 'must be at least 1' })
+      .default(2_000),
+    max_series: z
       .number({ error: 'must be a whole number of series' })
       .int({ error: 'must be a whole number of series' })
       .positive({ error: 'must be at least 1' })

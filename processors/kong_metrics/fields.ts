@@ -1,4 +1,5 @@
 import { isObject, numberField } from '../../core/index.js';
+import { OTHER } from './known-values.js';
 
 /**
  * The values one entry contributes to attributes, read once per entry (and per AI call / RPC) into this
@@ -87,8 +88,18 @@ export function size(v: unknown): number | undefined {
   return n !== undefined && n >= 0 && n <= MAX_MEASUREMENT ? n : undefined;
 }
 
+/** What `statusCode` returns for a status that is logged but is no HTTP status code. */
+export const INVALID_STATUS = 0;
+
+/**
+ * `response.status`: an HTTP status code is a three-digit integer, 100–599 (RFC 9110 §15); undefined when
+ * absent, INVALID_STATUS for anything else logged there (strings, 0, 600, 1e9, 200.5, objects). An invalid
+ * one is no `kong.response.status_code` value, and its `error.type` is `_OTHER`: the semantic conventions
+ * count "any other code the client failed to interpret" as an error (docs/http/http-spans.md, Status).
+ */
 export function statusCode(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
+  if (v === undefined || v === null) return undefined;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 100 && v <= 599 ? v : INVALID_STATUS;
 }
 
 /** `consumer.username`, else `custom_id`, else `id`; undefined when the request was anonymous. */
@@ -104,8 +115,8 @@ export function consumerName(consumer: unknown): string | undefined {
  */
 export function responseSource(source: unknown, upstreamStatus: unknown, upstreamMs: number | undefined): string {
   if (source === 'upstream' || source === 'kong') return source;
-  const s = text(source);
-  if (s !== undefined) return s;
+  // Kong logs no other value (kong-log-format.md §2); any other string is a client's, and one series each.
+  if (typeof source === 'string' && source !== '') return OTHER;
   if (typeof upstreamStatus === 'string') return upstreamStatus.trim() !== '' ? 'upstream' : 'kong';
   if (typeof upstreamStatus === 'number') return 'upstream';
   return upstreamMs !== undefined ? 'upstream' : 'kong';
@@ -128,12 +139,12 @@ export function operationName(uri: unknown): string {
 
 /**
  * MCP/A2A `error`: a string in Kong's logs (e.g. "Invalid Request"); a JSON-RPC error object is reduced to
- * its numeric `code`, never its message, which may echo request content.
+ * its `code`, never its message, which may echo request content. JSON-RPC codes are integers (JSON-RPC 2.0
+ * §5.1); anything else is `_OTHER`.
  */
 export function rpcError(v: unknown): string | undefined {
   if (v === undefined || v === null || v === false || v === '') return undefined;
   if (typeof v === 'string') return capped(v);
-  if (typeof v === 'number') return String(v);
-  if (isObject(v) && typeof v.code === 'number') return String(v.code);
-  return '_OTHER';
+  const code = isObject(v) ? v.code : v;
+  return Number.isSafeInteger(code) ? String(code) : OTHER;
 }

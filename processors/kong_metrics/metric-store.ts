@@ -8,10 +8,20 @@ export type AttributeBuilder<F> = (fields: F) => Attributes;
 
 const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ [OVERFLOW_ATTRIBUTE]: true });
 
+/** `max_series`: the series of every metric of one processor together (overflow series not counted). */
+export class SeriesBudget {
+  used = 0;
+  constructor(readonly cap: number) {}
+
+  get spent(): boolean {
+    return this.used >= this.cap;
+  }
+}
+
 /**
- * The series of one metric. Past `limit` series, new attribute sets share one overflow series whose only
- * attribute is `otel.metric.overflow = true` (the OTel SDK's cardinality-limit convention), so totals
- * stay exact.
+ * The series of one metric. Past `limit` series, or once the processor's `budget` is spent, new attribute
+ * sets share one overflow series whose only attribute is `otel.metric.overflow = true` (the OTel SDK's
+ * cardinality-limit convention), so totals stay exact.
  */
 export class SumMetric {
   readonly series: SumSeries[] = [];
@@ -20,6 +30,7 @@ export class SumMetric {
   constructor(
     readonly instrument: SumInstrument,
     private readonly limit: number,
+    private readonly budget: SeriesBudget,
   ) {}
 
   get name(): string {
@@ -28,9 +39,12 @@ export class SumMetric {
 
   /** The series of an attribute set met for the first time (`overflowSet`: one past the tracking cap). */
   create<F>(overflowSet: boolean, build: AttributeBuilder<F>, fields: F, now: number): SumSeries {
-    if (overflowSet || this.series.length >= this.limit) return (this.overflow ??= new SumSeries(OVERFLOW_ATTRIBUTES, now, true));
+    if (overflowSet || this.series.length >= this.limit || this.budget.spent) {
+      return (this.overflow ??= new SumSeries(OVERFLOW_ATTRIBUTES, now, true));
+    }
     const s = new SumSeries(build(fields), now, false);
     this.series.push(s);
+    this.budget.used++;
     return s;
   }
 }
@@ -43,6 +57,7 @@ export class HistogramMetric {
     readonly instrument: HistogramInstrument,
     readonly bounds: readonly number[],
     private readonly limit: number,
+    private readonly budget: SeriesBudget,
   ) {}
 
   get name(): string {
@@ -50,11 +65,12 @@ export class HistogramMetric {
   }
 
   create<F>(overflowSet: boolean, build: AttributeBuilder<F>, fields: F, now: number): HistogramSeries {
-    if (overflowSet || this.series.length >= this.limit) {
+    if (overflowSet || this.series.length >= this.limit || this.budget.spent) {
       return (this.overflow ??= new HistogramSeries(OVERFLOW_ATTRIBUTES, now, true, this.bounds.length + 1));
     }
     const s = new HistogramSeries(build(fields), now, false, this.bounds.length + 1);
     this.series.push(s);
+    this.budget.used++;
     return s;
   }
 }

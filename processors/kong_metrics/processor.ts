@@ -36,6 +36,7 @@ export class KongMetricsProcessor implements Processor {
   /** Failed emissions in a row: warn on the first, say so when one succeeds again. */
   private failedInARow = 0;
   private unreadableLogged = false;
+  private budgetSpentLogged = false;
   /** Durable mode (`storage`): the write-ahead log every accepted entry goes through. */
   private readonly durable: DurableLog | undefined;
   private host: Host | undefined;
@@ -52,12 +53,16 @@ export class KongMetricsProcessor implements Processor {
     this.scrapeMapping = { dropUnmapped: config.drop_unmapped, excluded: new Set(config.exclude_attributes) };
     this.aggregator = new KongEntryAggregator({
       kept: keptAttributes(config.exclude_attributes),
+      knownMethods: new Set(config.http_known_methods),
       prices: new PriceTable(config.pricing),
       tokenUsageAs: config.token_usage_as,
       buckets: config.buckets,
       maxSeriesPerMetric: config.max_series_per_metric,
+      maxSeries: config.max_series,
       onOverflow: (metric) => this.overflowed(metric),
     });
+    const budget = this.aggregator.seriesBudget;
+    this.telemetry.seriesBudget(() => budget.used, budget.cap);
     this.durable =
       config.storage === undefined
         ? undefined
@@ -169,13 +174,25 @@ export class KongMetricsProcessor implements Processor {
     }
   }
 
+  /** Counts a point recorded into an overflow series; warns once per metric, and once for `max_series`. */
   private overflowed(metric: string): void {
-    if (this.telemetry.overflowPoint(metric)) {
+    if (!this.telemetry.overflowPoint(metric)) return;
+    const c = this.config;
+    const advice = 'totals stay exact. Raise it, or drop high-cardinality attributes with exclude_attributes';
+    if (this.aggregator.seriesBudget.spent) {
+      if (this.budgetSpentLogged) return;
+      this.budgetSpentLogged = true;
       this.ctx.logger.warn(
-        { processor: this.ctx.id, metric, maxSeriesPerMetric: this.config.max_series_per_metric },
-        'kong_metrics: metric reached max_series_per_metric; new attribute sets go to its otel.metric.overflow series ' +
-          '(totals stay exact). Raise max_series_per_metric or drop high-cardinality attributes with exclude_attributes',
+        { processor: this.ctx.id, metric, maxSeries: c.max_series },
+        `kong_metrics: reached max_series (${c.max_series} series across all its metrics); new attribute sets of every ` +
+          `metric go to that metric's otel.metric.overflow series (logged once); ${advice}`,
       );
+      return;
     }
+    this.ctx.logger.warn(
+      { processor: this.ctx.id, metric, maxSeriesPerMetric: c.max_series_per_metric },
+      `kong_metrics: ${metric} reached max_series_per_metric (${c.max_series_per_metric}); its new attribute sets go to ` +
+        `its otel.metric.overflow series (logged once per metric); ${advice}`,
+    );
   }
 }

@@ -37,6 +37,14 @@ export class KongMetricsTelemetry {
     });
   }
 
+  /** The series held across all metrics, and `max_series`, as gauges (like a queue's size and capacity). */
+  seriesBudget(used: () => number, cap: number): void {
+    const labels = processorLabels(this.ctx);
+    const t = this.ctx.telemetry;
+    t.observableGauge(SelfMetric.processorKongMetricsSeries, 'Series the processor holds across all its metrics (overflow series not counted).', labels, used);
+    t.gauge(SelfMetric.processorKongMetricsSeriesLimit, 'The most series the processor holds across all its metrics (max_series).', labels).set(cap);
+  }
+
   /** Counts one point recorded into a metric's overflow series; true the first time for that metric. */
   overflowPoint(metric: string): boolean {
     let counter = this.overflow.get(metric);
@@ -44,7 +52,7 @@ export class KongMetricsTelemetry {
     if (counter === undefined) {
       counter = this.ctx.telemetry.counter(
         OVERFLOW_POINTS_METRIC,
-        'Points recorded into the otel.metric.overflow series of a metric past max_series_per_metric, by metric.',
+        'Points recorded into the otel.metric.overflow series of a metric past max_series_per_metric or max_series, by metric.',
         { ...processorLabels(this.ctx), metric },
       );
       this.overflow.set(metric, counter);

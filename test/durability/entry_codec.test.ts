@@ -62,6 +62,15 @@ const SYNTHETIC: [string, KongLogEntry[]][] = [
     ],
   ],
   [
+    'values outside closed sets: status codes that are none, unknown methods, sources, modes',
+    [
+      aiEntry(aiCall({ meta: { request_mode: 'batch' }, cache: { cache_status: 'warm', fetch_latency: 3 } }), { response: { status: { code: 404 }, size: 1 } }),
+      aiEntry(aiCall(), { response: { status: '404', size: 1 }, request: { method: 'PROPFIND', size: 3 }, source: 'exit' }),
+      plainEntry({ response: { status: 600, size: 1 }, request: { method: 'get', size: 3 } }),
+      plainEntry({ response: { status: null, size: 1 } }),
+    ],
+  ],
+  [
     'AI calls with cache, RAG and guardrails; priced and unpriced; a Kong 3.6 flat call',
     [
       aiEntry(aiCall({ cache: { cache_status: 'Hit', fetch_latency: 5, embeddings_latency: 7, vector_db: 'redis', embeddings_provider: 'openai', embeddings_model: 'ada' }, extra: { 'rag-inject': { fetch_latency: 3, embeddings_latency: 2 }, 'aws-guardrails': { input_processing_latency: 40, output_processing_latency: 60, guardrails_id: 'g1', guardrails_version: '2', aws_region: 'eu-west-1' } } })),
@@ -98,6 +107,12 @@ describe('write-ahead log entry encoding', () => {
       expect(logged).not.toContain(word);
     }
     expect(logged.length).toBeLessThan(JSON.stringify(entries).length / 5);
+  });
+
+  it('keeps an RPC error string only as long as the attribute it becomes', () => {
+    const error = 'e'.repeat(100_000);
+    const entries = [plainEntry({ ai: { mcp: { rpc: [{ method: 'tools/call', latency: 1, error }] }, a2a: { rpc: [{ method: 'tasks/get', error }] } } })];
+    expect(encodeEntries(entries).length).toBeLessThan(2_000);
   });
 
   it('a record that is not an encoded batch decodes to undefined', () => {

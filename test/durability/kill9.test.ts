@@ -47,6 +47,7 @@ processors:
     temporality: ${temporality}
     storage: ${wal}
     max_series_per_metric: 1000000
+    max_series: 10000000
   cumulativetodelta:
     max_staleness: 25h
 exporters:

@@ -11,6 +11,7 @@ import { isUsableEntry } from '../../bench/fuzz/kong_oracle.js';
 import { logBatch, type KongLogEntry } from '../../core/index.js';
 import { KongEntryAggregator } from '../../processors/kong_metrics/aggregator.js';
 import { keptAttributes } from '../../processors/kong_metrics/attributes.js';
+import { DEFAULT_HTTP_METHODS } from '../../processors/kong_metrics/known-values.js';
 import { collectCumulative } from '../../processors/kong_metrics/data-points.js';
 import { decodeEntries, encodeEntries } from '../../processors/kong_metrics/durable/entry-codec.js';
 import { kongMetricsFactory } from '../../processors/kong_metrics/index.js';
@@ -30,10 +31,12 @@ const pool = entryPool(SEED).map((e) => toNode(e));
 function aggregate(entries: readonly KongLogEntry[]): string {
   const agg = new KongEntryAggregator({
     kept: keptAttributes([]),
+    knownMethods: new Set(DEFAULT_HTTP_METHODS),
     prices: new PriceTable({}),
     tokenUsageAs: 'sum',
     buckets: {},
     maxSeriesPerMetric: 1_000,
+    maxSeries: 100_000,
     onOverflow: () => undefined,
   });
   agg.aggregate(entries, 1_000);

@@ -1,5 +1,5 @@
 import { isObject, type JsonObject, type KongLogEntry } from '../../../core/index.js';
-import { capped, nonNegative, operationName, responseSource } from '../fields.js';
+import { capped, nonNegative, operationName, responseSource, statusCode } from '../fields.js';
 
 /**
  * How the write-ahead log stores an entry: only the fields the aggregator reads (aggregator.ts), as
@@ -7,10 +7,11 @@ import { capped, nonNegative, operationName, responseSource } from '../fields.js
  * rebuilds objects that aggregate exactly like the entries did (test/durability checks this on every
  * Kong fixture). No payloads, headers, query strings, client addresses or error messages reach the disk.
  *
- * Leaves are stored raw: every reader treats null as absent, as it does undefined. Three values are
+ * Leaves are stored raw: every reader treats null as absent, as it does undefined. Four values are
  * stored already worked out, to drop the fields behind them: the workspace (its id only when it has no
- * name), the response source (`upstream_status` is read for nothing else) and the GenAI operation (the
- * request URI, with its query string, is read for nothing else). A field the aggregator starts reading
+ * name), the response source (`upstream_status` is read for nothing else), the GenAI operation (the
+ * request URI, with its query string, is read for nothing else) and the status code (an invalid one
+ * stays invalid, whatever it was). A field the aggregator starts reading
  * must be added here too — the fixture test fails until it is.
  *
  * Layout (version 1, the segment magic's last byte):
@@ -72,7 +73,7 @@ function object(t: unknown, keys: readonly string[]): JsonObject | undefined {
 function rpcError(v: unknown): unknown {
   if (Array.isArray(v)) return [];
   if (isObject(v)) return typeof v.code === 'number' ? { code: v.code } : {};
-  return v;
+  return typeof v === 'string' ? capped(v) : v;
 }
 
 function items(list: unknown, keys: readonly string[]): Tuple[] | null {
@@ -158,7 +159,7 @@ function encode(e: KongLogEntry): Tuple {
     leaf(text(e.workspace_name) ?? e.workspace),
     consumer === undefined ? null : [leaf(consumer.username), leaf(consumer.custom_id), leaf(consumer.id)],
     request === undefined ? null : [leaf(request.method), leaf(request.size), aiObject === undefined ? null : operationName(request.uri)],
-    response === undefined ? null : [leaf(response.status), leaf(response.size)],
+    response === undefined ? null : [statusCode(response.status) ?? null, leaf(response.size)],
     latencies === undefined ? null : [leaf(latencies.request), leaf(latencies.kong), leaf(latencies.proxy)],
     isHttp ? responseSource(e.source, e.upstream_status, nonNegative(latencies?.proxy)) : null,
     aiObject === undefined ? null : ai(aiObject),

@@ -25,10 +25,12 @@ describe('kong_metrics config', () => {
       interval: 10_000,
       temporality: 'cumulative',
       exclude_attributes: [],
+      http_known_methods: ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'],
       pricing: {},
       token_usage_as: 'sum',
       buckets: {},
-      max_series_per_metric: 10_000,
+      max_series_per_metric: 2_000,
+      max_series: 10_000,
       drop_unmapped: false,
     });
   });
@@ -54,6 +56,8 @@ describe('kong_metrics config', () => {
     [{ exclude_attributes: ['kong.consumer.name'] }, 'exclude_attributes.0: unknown attribute "kong.consumer.name"; did you mean "kong.auth.consumer.name"?'],
     [{ exclude_attributes: ['gen_ai.token.type'] }, 'exclude_attributes.0: gen_ai.token.type cannot be excluded'],
     [{ exclude_attributes: 'kong.route.name' }, 'exclude_attributes: must be a list of attribute names'],
+    [{ http_known_methods: 'GET' }, 'http_known_methods: must be a list of HTTP method names'],
+    [{ http_known_methods: ['GET', 'MY METHOD'] }, 'http_known_methods.1: must be an HTTP method name as Kong logs it'],
     [{ pricing: { 'gpt-4o': { input_per_million: 1, output_per_million: 1 } } }, 'pricing.gpt-4o: pricing keys are "provider/model"'],
     [{ pricing: { 'openai/gpt-4o': { input_per_million: 1 } } }, 'pricing.openai/gpt-4o.output_per_million: must be a number'],
     [{ pricing: { 'openai/gpt-4o': { input_per_million: -1, output_per_million: 1 } } }, 'pricing.openai/gpt-4o.input_per_million: must be ≥ 0'],
@@ -66,6 +70,8 @@ describe('kong_metrics config', () => {
     [{ buckets: { 'gen_ai.client.token.usage': [1] } }, 'buckets.gen_ai.client.token.usage: only used with token_usage_as: histogram'],
     [{ max_series_per_metric: 0 }, 'max_series_per_metric: must be at least 1'],
     [{ max_series_per_metric: 1.5 }, 'max_series_per_metric: must be a whole number of series'],
+    [{ max_series: 0 }, 'max_series: must be at least 1'],
+    [{ max_series: '10k' }, 'max_series: must be a whole number of series'],
     [{ intervall: '10s' }, 'intervall'],
   ])('refuses %j with "%s…"', (config, message) => {
     const found = issues(config);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
 import type { Attributes } from '@opentelemetry/api';
 import {
   AggregationTemporality,
@@ -14,9 +15,11 @@ import {
   logBatch,
   ManualClock,
   type MetricBatch,
+  type Logger,
   type Processor,
   SelfTelemetry,
 } from '../../../core/index.js';
+import pino from 'pino';
 import { kongMetricsConfigSchema, kongMetricsFactory, type KongMetricsConfig } from '../../../processors/kong_metrics/index.js';
 import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
 
@@ -39,17 +42,32 @@ export function loadEntries(file: string): KongLogEntry[] {
 
 export const T0 = 1_700_000_000_000;
 
-/** A started processor on a manual clock, with the consumer that sees its emissions. */
+/** A pino logger whose lines (JSON text) land in `lines`. */
+export function capturingLogger(lines: string[]): Logger {
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(chunk.toString());
+      cb();
+    },
+  });
+  return pino({ level: 'info' }, sink);
+}
+
+/** A started processor on a manual clock, with the consumer that sees its emissions and its log lines. */
 export class Harness {
   readonly clock = new ManualClock(T0);
   readonly telemetry = new SelfTelemetry();
   readonly next = new CapturingConsumer();
+  readonly logs: string[] = [];
   readonly config: KongMetricsConfig;
   readonly processor: Processor;
 
   constructor(config: Record<string, unknown> = {}) {
     this.config = kongMetricsConfigSchema.parse(config);
-    const ctx = testContext('kong_metrics', 'processor', { clock: this.clock, telemetry: this.telemetry, pipelineId: 'metrics/kong' });
+    const ctx = {
+      ...testContext('kong_metrics', 'processor', { clock: this.clock, telemetry: this.telemetry, pipelineId: 'metrics/kong' }),
+      logger: capturingLogger(this.logs),
+    };
     this.processor = kongMetricsFactory.create(this.config, ctx, this.next);
   }
 

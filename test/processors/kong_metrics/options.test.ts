@@ -277,6 +277,54 @@ describe('emission', () => {
   });
 });
 
+describe('series limits by default', () => {
+  it('are 2000 series per metric (the OTel SDK default cardinality limit) and 10 000 in all', () => {
+    const c = kongMetricsConfigSchema.parse({});
+    expect([c.max_series_per_metric, c.max_series]).toEqual([2_000, 10_000]);
+  });
+
+  it('hold a flood of distinct hostile names to the budget, totals exact, one warning', async () => {
+    const h = await new Harness().start();
+    const n = 3_000;
+    const entries = Array.from({ length: n }, (_, i) => plainEntry({ route: { name: `r-${i}-${'x'.repeat(250)}` }, consumer: { username: `c-${i}` } }));
+    await h.consume(entries);
+    await h.processor.shutdown();
+    let series = 0;
+    for (const [name, m] of h.last()) {
+      const normal = m.dataPoints.filter((p) => p.attributes['otel.metric.overflow'] !== true);
+      expect(normal.length, name).toBeLessThanOrEqual(2_000);
+      expect(m.dataPoints.length - normal.length, name).toBeLessThanOrEqual(1);
+      series += normal.length;
+    }
+    expect(series).toBe(10_000);
+    expect(total(h.last().get('http.server.request.count'))).toBe(n);
+    expect(histogramPoints(h.last().get('kong.latency.total')).reduce((a, p) => a + p.value.count, 0)).toBe(n);
+    expect(h.logs.filter((l) => l.includes('max_series ')), h.logs.join('')).toHaveLength(1);
+  });
+});
+
+describe('max_series', () => {
+  it('bounds the series of all metrics together; past it new attribute sets go to each metric’s overflow series', async () => {
+    const h = await new Harness({ max_series: 8 }).start();
+    // A plain entry makes 6 series: 3 latencies, 2 sizes, the request count (in that order).
+    await h.consume(['r1', 'r2', 'r3', 'r1', 'r2'].map((r) => plainEntry({ route: { name: r } })));
+    await h.processor.shutdown();
+    const routes = (name: string) =>
+      h.last().get(name)?.dataPoints.map((p) => [p.attributes['kong.route.name'] ?? p.attributes['otel.metric.overflow'], (p.value as { count?: number }).count ?? p.value]);
+    expect(routes('kong.latency.total')).toEqual([['r1', 2], ['r2', 2], [true, 1]]);
+    expect(routes('kong.latency.internal')).toEqual([['r1', 2], ['r2', 2], [true, 1]]);
+    expect(routes('kong.latency.upstream')).toEqual([['r1', 2], [true, 3]]);
+    expect(routes('http.server.request.count')).toEqual([['r1', 2], [true, 3]]);
+    const labels = { processor: 'kong_metrics', pipeline: 'metrics/kong' };
+    expect(h.telemetry.value(SelfMetric.processorKongMetricsSeries, labels)).toBe(8);
+    expect(h.telemetry.value(SelfMetric.processorKongMetricsSeriesLimit, labels)).toBe(8);
+    expect(h.telemetry.value(OVERFLOW_POINTS_METRIC, { ...labels, metric: 'http.server.request.count' })).toBe(3);
+    const warnings = h.logs.filter((l) => l.includes('otel.metric.overflow'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('reached max_series (8 series across all its metrics)');
+  });
+});
+
 describe('max_series_per_metric', () => {
   it('sends new attribute sets past the limit to one otel.metric.overflow series, totals exact', async () => {
     const h = await new Harness({ max_series_per_metric: 2 }).start();
@@ -295,5 +343,8 @@ describe('max_series_per_metric', () => {
     const labels = { processor: 'kong_metrics', pipeline: 'metrics/kong' };
     expect(h.telemetry.value(OVERFLOW_POINTS_METRIC, { ...labels, metric: 'http.server.request.count' })).toBe(4);
     expect(h.telemetry.sum(OVERFLOW_POINTS_METRIC, labels)).toBe(4 * 6); // 6 instruments per plain entry
+    const warnings = h.logs.filter((l) => l.includes('otel.metric.overflow'));
+    expect(warnings).toHaveLength(6); // once per metric
+    expect(warnings[0]).toContain('reached max_series_per_metric (2)');
   });
 });
