@@ -17,7 +17,10 @@ export function explainEnv(issue: ConfigIssue, origin: EnvOrigin): ConfigIssue {
   const message = scrubEnvValues(issue.message, origin);
   const names = origin.variables.get(issue.path);
   if (names === undefined || names.length === 0) return { path: issue.path, message };
-  const parts = names.map((n) => `\${env:${n}}${origin.unset.some((u) => u.path === issue.path && u.variable === n) ? ', which is not set' : ''}`);
+  const isUnset = (n: string) => origin.unset.some((u) => u.path === issue.path && u.variable === n);
+  // A message that already names every variable in place of its value says enough.
+  if (names.every((n) => message.includes(`\${env:${n}}`) && !isUnset(n))) return { path: issue.path, message };
+  const parts = names.map((n) => `\${env:${n}}${isUnset(n) ? ', which is not set' : ''}`);
   return { path: issue.path, message: `${message} (its value comes from ${parts.join(' and ')})` };
 }
 
