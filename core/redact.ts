@@ -74,8 +74,8 @@ export function redactConfig(tree: unknown, fromEnv: ReadonlySet<string>, path =
 }
 
 /**
- * A value about to be logged: the same rules as print-config, without key paths. Errors become their
- * type, code and redacted message and stack (pino would print the raw ones).
+ * A value about to be logged: the same rules as print-config, without key paths. An Error is copied with
+ * its message and stack redacted, and stays an Error so pino's serializer prints it as usual.
  */
 export function redactForLog(value: unknown, seen = new Set<object>()): unknown {
   if (typeof value === 'string') return redactUrls(value);
@@ -84,8 +84,12 @@ export function redactForLog(value: unknown, seen = new Set<object>()): unknown 
   if (seen.has(value) || seen.size > 1000) return '[circular or too deep]';
   seen.add(value);
   if (value instanceof Error) {
+    const copy: NodeJS.ErrnoException = new Error(redactUrls(value.message));
+    copy.name = value.name;
+    copy.stack = redactUrls(value.stack ?? '');
     const code = (value as NodeJS.ErrnoException).code;
-    return { type: value.name, message: redactUrls(value.message), ...(code === undefined ? {} : { code }), stack: redactUrls(value.stack ?? '') };
+    if (code !== undefined) copy.code = code;
+    return copy;
   }
   if (Array.isArray(value)) return value.map((v) => redactForLog(v, seen));
   if (!isPlainObject(value)) return value;
