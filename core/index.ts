@@ -2,6 +2,7 @@ export * from './data.js';
 export * from './errors.js';
 export * from './clock.js';
 export * from './logger.js';
+export * from './redact.js';
 export * from './telemetry.js';
 export * from './component.js';
 export * from './config/units.js';
