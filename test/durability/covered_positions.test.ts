@@ -81,7 +81,7 @@ describe('otlphttp: log positions in the persistent queue', () => {
     // Every request delivered and deleted: covered.json remembers.
     const third = await exporter(storage, s.endpoint);
     expect(Object.fromEntries(third.exporter.coveredPositions())).toEqual({ [A]: 250, [B]: 40 });
-    expect(JSON.parse(await readFile(join(storage, 'otlphttp', 'covered.json'), 'utf8'))).toEqual({ version: 1, covered: { [A]: 250, [B]: 40 } });
+    expect(JSON.parse(await readFile(join(storage, 'otlphttp', 'covered.json'), 'utf8'))).toEqual({ version: 1, covered: { [A]: 250, [B]: 40 }, through_seq: 3 });
     // Positions never go back, whatever order requests come in.
     await third.exporter.consume(batch(4, [{ source: A, position: 200 }]));
     expect(third.exporter.coveredPositions().get(A)).toBe(250);
