@@ -1,6 +1,6 @@
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errnoCode, type Logger, type LogPosition, readRegularFile } from '../../core/index.js';
+import { diskProblem, errnoCode, type Logger, type LogPosition, moveAside, readRegularFile } from '../../core/index.js';
 
 /**
  * Durable mode (docs/durability.md): per write-ahead-log source, the highest position among the requests
@@ -50,6 +50,7 @@ export class CoveredStore {
     private readonly syncDir: () => Promise<void>,
     /** Every request file up to this seq has had its positions merged. */
     private readonly throughSeq: () => number,
+    private readonly now: () => number,
   ) {}
 
   get(): ReadonlyMap<string, number> {
@@ -79,8 +80,14 @@ export class CoveredStore {
     }
     if (!isCoveredFile(parsed)) {
       // Written by rename only, so this is outside damage: without it the write-ahead log is replayed
-      // from its oldest segment, which may count some entries twice. It is replaced at the next write.
-      this.logger.error({ file: path }, 'unreadable covered.json in the persistent queue; ignoring it');
+      // from its oldest segment, which may count some entries twice. Kept aside, never overwritten.
+      let movedTo: string | undefined;
+      try {
+        movedTo = await moveAside(path, this.now());
+      } catch (err) {
+        throw new Error(`it is damaged and cannot be moved aside (${diskProblem(err)})`);
+      }
+      this.logger.error({ file: path, moved_to: movedTo }, 'unreadable covered.json in the persistent queue; moved aside and ignored (the queued files still count)');
       return undefined;
     }
     for (const [source, position] of Object.entries(parsed.covered)) this.positions.set(source, position);

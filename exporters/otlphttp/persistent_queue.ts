@@ -58,7 +58,7 @@ export class PersistentQueue implements RequestQueue {
     private readonly clock: Clock = systemClock,
   ) {
     this.dirSync = new DirSync(dir);
-    this.covered = new CoveredStore(dir, logger, () => this.dirSync.sync(), () => this.throughSeq());
+    this.covered = new CoveredStore(dir, logger, () => this.dirSync.sync(), () => this.throughSeq(), () => clock.now());
   }
 
   /** Durable mode: per log source, the highest position of any request this queue held durably. */
