@@ -20,3 +20,8 @@ export * from './net/http_server.js';
 export * from './kong/receiver_telemetry.js';
 export * from './net/http_listener.js';
 export { closest } from './config/zod-issues.js';
+export * from './fs/disk_problem.js';
+export * from './fs/dir_entries.js';
+export * from './fs/regular_file.js';
+export * from './fs/sync_dir.js';
+export * from './fs/move_aside.js';

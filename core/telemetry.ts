@@ -124,6 +124,8 @@ export const SelfMetric = {
   receiverAcceptedMetricPoints: 'kongtel_receiver_accepted_metric_points_total',
   receiverRefusedMetricPoints: 'kongtel_receiver_refused_metric_points_total',
   receiverRequests: 'kongtel_receiver_requests_total',
+  /** Checkpoint (read offsets) writes that failed; file-log receiver. */
+  receiverCheckpointWriteFailures: 'kongtel_receiver_checkpoint_write_failures_total',
   processorIncomingItems: 'kongtel_processor_incoming_items_total',
   processorOutgoingItems: 'kongtel_processor_outgoing_items_total',
   processorDroppedMetricPoints: 'kongtel_processor_dropped_metric_points_total',
