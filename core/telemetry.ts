@@ -135,4 +135,9 @@ export const SelfMetric = {
   exporterRetries: 'kongtel_exporter_retries_total',
   exporterQueueSize: 'kongtel_exporter_queue_size',
   exporterQueueCapacity: 'kongtel_exporter_queue_capacity',
+  /** prometheus exporter: streams held (each resource's target_info counting one), and the max_streams budget. */
+  exporterPrometheusStreams: 'kongtel_exporter_prometheus_streams',
+  exporterPrometheusStreamsLimit: 'kongtel_exporter_prometheus_streams_limit',
+  /** prometheus exporter: series on /metrics now (target_info included), to size a scraper's sample_limit. */
+  exporterPrometheusSeries: 'kongtel_exporter_prometheus_series',
 } as const;

@@ -19,6 +19,8 @@ export interface ResourceEntry {
   readonly targetKey: string;
   /** Live streams of this resource: target_info is shown while there is one. */
   streams: number;
+  /** When the store last put it in its map (see Family.seq): a scrape shows it only if it was there first. */
+  seq: number;
 }
 
 const IDENTIFYING = new Set(['service.name', 'service.namespace', 'service.instance.id']);
@@ -39,7 +41,7 @@ export function resourceEntry(key: string, attributes: Attributes): ResourceEntr
     targetInfo = labelText(labels);
   }
   const targetKey = job === '' && instance === '' ? `\u0001${targetInfo ?? ''}` : `${job}\u0000${instance}`;
-  return { key, attributes, job, instance, targetInfo, targetKey, streams: 0 };
+  return { key, attributes, job, instance, targetInfo, targetKey, streams: 0, seq: 0 };
 }
 
 function text(v: Attributes[string]): string {
