@@ -62,16 +62,24 @@ async function sendWhole(res: ServerResponse, text: string, zip: boolean): Promi
   res.end(body);
 }
 
-/** Writes every chunk with back-pressure; stops early when `out` is destroyed (the scraper hung up). */
+/**
+ * Writes every chunk with back-pressure; stops early when `out` is destroyed (the scraper hung up).
+ * A turn of the event loop after every chunk, drained or not: when a fast reader empties the socket
+ * at once, node reports the write done and emits 'drain' from process.nextTick, and a loop driven by
+ * 'drain' alone would render the whole page without letting a single request in.
+ */
 async function writeChunks(first: string, second: string, rest: PageChunks, out: Writable): Promise<void> {
-  if (!out.write(first)) await drainedOrClosed(out);
-  let next: IteratorResult<string, void> = { done: false, value: second };
+  let next: IteratorResult<string, void> = { done: false, value: first };
+  let following: string | undefined = second;
   while (!next.done) {
-    if (out.destroyed) return;
     if (!out.write(next.value)) await drainedOrClosed(out);
-    else await nextTurn();
+    await nextTurn();
     if (out.destroyed) return;
-    next = rest.next();
+    if (following === undefined) next = rest.next();
+    else {
+      next = { done: false, value: following };
+      following = undefined;
+    }
   }
   out.end();
 }

@@ -11,7 +11,7 @@
  * while a page of a million series streams out, and no page size can exceed V8's string limit.
  */
 import type { ResourceEntry } from './resource_entry.js';
-import { counterValue, gaugeValue, seriesHistogram, type Family, type Series } from './series.js';
+import { counterValue, gaugeValue, seriesHistogram, type Family, type OutputHistogram } from './series.js';
 import { formatNumber } from './stream.js';
 
 export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -61,15 +61,21 @@ export function* exposition(page: PageSnapshot, chunkChars = CHUNK_CHARS): Gener
     const name = family.name;
     const header = `# HELP ${name} ${escapeHelp(family.help)}\n# TYPE ${name} ${family.type}\n`;
     let headed = false;
+    const histogram = family.type === 'histogram';
+    const counter = family.type === 'counter';
     for (const series of family.series.values()) {
       if (series.seq > page.seq) continue;
-      const text = family.type === 'histogram' ? histogramLines(name, series) : sampleLine(name, family.type === 'counter', series);
-      if (text === '') continue;
+      const h = histogram ? seriesHistogram(series) : undefined;
+      if (histogram && h === undefined) continue;
       if (!headed) {
         out += header;
         headed = true;
       }
-      out += text;
+      if (h !== undefined) out = appendHistogram(out, name, series.labels, h);
+      else {
+        const v = formatNumber(counter ? counterValue(series) : gaugeValue(series));
+        out += series.labels === '' ? name + ' ' + v + '\n' : name + '{' + series.labels + '} ' + v + '\n';
+      }
       if (out.length >= chunkChars) {
         yield out;
         out = '';
@@ -86,18 +92,9 @@ export function renderText(page: PageSnapshot): string {
   return text;
 }
 
-function sampleLine(name: string, counter: boolean, series: Series): string {
-  const v = formatNumber(counter ? counterValue(series) : gaugeValue(series));
-  return series.labels === '' ? `${name} ${v}\n` : `${name}{${series.labels}} ${v}\n`;
-}
-
-function histogramLines(name: string, series: Series): string {
-  const h = seriesHistogram(series);
-  if (!h) return '';
-  const labels = series.labels;
+function appendHistogram(out: string, name: string, labels: string, h: OutputHistogram): string {
   const bucket = labels === '' ? `${name}_bucket{le="` : `${name}_bucket{${labels},le="`;
   const tail = labels === '' ? ' ' : `{${labels}} `;
-  let out = '';
   let cumulative = 0;
   for (let i = 0; i < h.le.length; i++) {
     cumulative += h.counts[i];

@@ -2,13 +2,13 @@ import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { hasNoRecordedValue, hrTimeToMs } from '../../core/index.js';
-import { attributesKey, metricKey } from './identity.js';
+import { attributesKey, flat, metricKey } from './identity.js';
 import type { LabelMap } from './labels.js';
 import type { OtelMetricKind } from './naming.js';
 import { resourceEntry, type ResourceEntry } from './resource_entry.js';
 import { Recency } from './recency.js';
 import { newSeries, retireStream, type Family } from './series.js';
-import { applyHistogram, applyNumber, type ApplyResult, type Stream } from './stream.js';
+import { applyHistogram, applyNumber, type ApplyResult, type MetricStreams, type Stream } from './stream.js';
 import { resolveTarget, scopeLabels, seriesLabels, type MetricTarget, type TargetOptions } from './targets.js';
 
 /**
@@ -55,8 +55,8 @@ export interface StoreSizes {
 }
 
 export class SeriesStore {
-  /** metric key (resource + scope + metric) → point attributes key → stream. */
-  private readonly streams = new Map<string, Map<string, Stream>>();
+  /** metric key (resource + scope + metric) → its streams. */
+  private readonly streams = new Map<string, MetricStreams>();
   readonly families = new Map<string, Family>();
   /** Resources with live streams, for target_info. */
   readonly resources = new Map<string, ResourceEntry>();
@@ -93,11 +93,11 @@ export class SeriesStore {
           const mkey = metricKey(resource.key, sm.scope, name, unit, kind);
           const target = this.targetFor(metric, kind, unit);
           const delta = metric.aggregationTemporality === AggregationTemporality.DELTA && kind !== 'gauge';
-          let streams = this.streams.get(mkey);
+          let owner = this.streams.get(mkey);
           let overflow = 0;
           for (const point of metric.dataPoints as readonly DataPointLike[]) {
             const akey = attributesKey(point.attributes);
-            let stream = streams?.get(akey);
+            let stream = owner?.byAttributes.get(akey);
             if (hasNoRecordedValue(point)) {
               // The source says the stream ended (OTLP's staleness marker).
               if (stream) this.retire(stream);
@@ -110,17 +110,14 @@ export class SeriesStore {
                 continue;
               }
               scope ??= scopeLabels(sm.scope.name, sm.scope.version, sm.scope.schemaUrl, this.options);
-              stream = this.createStream(target, point.attributes, resource, scope, mkey, akey, now);
+              owner = this.ownerFor(mkey, owner);
+              stream = this.createStream(target, point.attributes, resource, scope, owner, akey, now);
               if (!stream) {
                 this.events.dropped('type_conflict', name, 1);
                 continue;
               }
-              // A retire in this batch (an ended or invalid stream, a sweep) may have unregistered the map.
-              if (streams === undefined || streams.size === 0) {
-                streams = this.streams.get(mkey) ?? new Map<string, Stream>();
-                this.streams.set(mkey, streams);
-              }
-              streams.set(akey, stream);
+              owner.byAttributes.set(stream.attributesKey, stream);
+              if (owner.byAttributes.size === 1) this.streams.set(owner.key, owner);
             }
             const endMs = endTimeMs(point.endTime);
             const result: ApplyResult =
@@ -196,6 +193,12 @@ export class SeriesStore {
     return expiration > 0 && this.sweep(now, expiration, SWEEP_WHEN_FULL) > 0 && this.fits(resource);
   }
 
+  /** The metric's streams: `current` unless a retire in this batch (an ended or invalid stream, a sweep) unregistered it. */
+  private ownerFor(mkey: string, current: MetricStreams | undefined): MetricStreams {
+    if (current !== undefined && this.streams.get(current.key) === current) return current;
+    return this.streams.get(mkey) ?? { key: flat(mkey), byAttributes: new Map() };
+  }
+
   private fits(resource: ResourceEntry): boolean {
     return this.heldCount + (resource.streams === 0 ? 2 : 1) <= this.options.maxStreams;
   }
@@ -203,7 +206,7 @@ export class SeriesStore {
   private resourceFor(resource: Resource): ResourceEntry {
     let key = this.resourceKeys.get(resource);
     if (key === undefined) {
-      key = attributesKey(resource.attributes);
+      key = flat(attributesKey(resource.attributes));
       this.resourceKeys.set(resource, key);
     }
     return this.resources.get(key) ?? resourceEntry(key, resource.attributes);
@@ -226,7 +229,7 @@ export class SeriesStore {
     attrs: Attributes,
     resource: ResourceEntry,
     scope: LabelMap,
-    metricKey: string,
+    owner: MetricStreams,
     attributesKey: string,
     now: number,
   ): Stream | undefined {
@@ -239,7 +242,7 @@ export class SeriesStore {
     } else if (family.type !== target.type) {
       return undefined;
     }
-    const labels = seriesLabels(target, attrs, resource, scope, this.options);
+    const labels = flat(seriesLabels(target, attrs, resource, scope, this.options));
     let series = family.series.get(labels);
     if (!series) {
       series = newSeries(family, labels, ++this.seqCounter);
@@ -249,8 +252,8 @@ export class SeriesStore {
     const stream: Stream = {
       series,
       resource,
-      metricKey,
-      attributesKey,
+      owner,
+      attributesKey: flat(attributesKey),
       scale: target.scale,
       value: 0,
       histogram: undefined,
@@ -270,11 +273,9 @@ export class SeriesStore {
   }
 
   private retire(stream: Stream): void {
-    const streams = this.streams.get(stream.metricKey);
-    if (streams) {
-      streams.delete(stream.attributesKey);
-      if (streams.size === 0) this.streams.delete(stream.metricKey);
-    }
+    const owner = stream.owner;
+    owner.byAttributes.delete(stream.attributesKey);
+    if (owner.byAttributes.size === 0 && this.streams.get(owner.key) === owner) this.streams.delete(owner.key);
     this.recency.remove(stream);
     this.streamTotal--;
     const series = stream.series;

@@ -25,8 +25,8 @@ export interface HistogramState {
 export interface Stream {
   readonly series: Series;
   readonly resource: ResourceEntry;
-  /** Where the store keeps it (metric key, attributes key), so it can be found again to be retired. */
-  readonly metricKey: string;
+  /** Where the store keeps it (its metric's streams, by this key), so it can be found to be retired. */
+  readonly owner: MetricStreams;
   readonly attributesKey: string;
   /** Factor from the input unit to the output unit (1000 for Kong's millisecond histograms). */
   readonly scale: number;
@@ -40,6 +40,12 @@ export interface Stream {
   /** Neighbours in the store's least-recently-updated list (see recency.ts). */
   older: Stream | undefined;
   newer: Stream | undefined;
+}
+
+/** The streams of one metric (resource + scope + name + unit + type), by their point attributes' key. */
+export interface MetricStreams {
+  readonly key: string;
+  readonly byAttributes: Map<string, Stream>;
 }
 
 /** ok; reset = a delta histogram changed layout and restarted; the others mean the point was not applied. */
