@@ -142,4 +142,9 @@ export const SelfMetric = {
   // kong_metrics' series budget: series held across all its metrics, and max_series.
   processorKongMetricsSeries: 'kongtel_processor_kong_metrics_series',
   processorKongMetricsSeriesLimit: 'kongtel_processor_kong_metrics_series_limit',
+  /** prometheus exporter: streams held (each resource's target_info counting one), and the max_streams budget. */
+  exporterPrometheusStreams: 'kongtel_exporter_prometheus_streams',
+  exporterPrometheusStreamsLimit: 'kongtel_exporter_prometheus_streams_limit',
+  /** prometheus exporter: series on /metrics now (target_info included), to size a scraper's sample_limit. */
+  exporterPrometheusSeries: 'kongtel_exporter_prometheus_series',
 } as const;

@@ -57,6 +57,17 @@ export const prometheusConfigSchema = z.strictObject({
     .default({ enabled: false }),
   /** A series not updated for this long is dropped. 0 = never. */
   metric_expiration: duration().default(300_000),
+  /**
+   * Most streams held, each resource counting one more (its target_info); points of new streams past
+   * it are dropped and counted. Named after the Collector's deltatocumulative `max_streams`, which
+   * bounds the same state (deltas added up per stream) the same way (new streams dropped).
+   */
+  max_streams: z
+    .number({ error: 'must be a whole number of streams, e.g. 100000' })
+    // refine rather than .int(): zod reports .int() as a type error, which reads as "required".
+    .refine(Number.isInteger, { error: 'must be a whole number of streams, e.g. 100000' })
+    .refine((n) => n >= 1, { error: 'must be at least 1; it caps the memory the exporter holds and the size of /metrics' })
+    .default(100_000),
   /** `otel`: the OTel → Prometheus compatibility names; `kong`: Kong's Prometheus-plugin names where one exists. */
   naming: z.enum(['otel', 'kong']).default('otel'),
   without_target_info: z.boolean().default(false),

@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import { flat } from './identity.js';
 import { attributeLabels, attributeText, labelText, type DroppedAttribute } from './labels.js';
 
 /**
@@ -19,6 +20,8 @@ export interface ResourceEntry {
   readonly targetKey: string;
   /** Live streams of this resource: target_info is shown while there is one. */
   streams: number;
+  /** When the store last put it in its map (see Family.seq): a scrape shows it only if it was there first. */
+  seq: number;
 }
 
 const IDENTIFYING = new Set(['service.name', 'service.namespace', 'service.instance.id']);
@@ -36,10 +39,10 @@ export function resourceEntry(key: string, attributes: Attributes, dropped?: Dro
     const labels = attributeLabels(rest, undefined, dropped);
     if (job !== '') labels.set('job', job);
     if (instance !== '') labels.set('instance', instance);
-    targetInfo = labelText(labels);
+    targetInfo = flat(labelText(labels));
   }
   const targetKey = job === '' && instance === '' ? `\u0001${targetInfo ?? ''}` : `${job}\u0000${instance}`;
-  return { key, attributes, job, instance, targetInfo, targetKey, streams: 0 };
+  return { key, attributes, job, instance, targetInfo, targetKey, streams: 0, seq: 0 };
 }
 
 function text(v: Attributes[string]): string {
