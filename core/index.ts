@@ -18,4 +18,7 @@ export * from './net/listen.js';
 export * from './net/http_server.js';
 export * from './kong/receiver_telemetry.js';
 export * from './net/http_listener.js';
+export * from './net/server_config.js';
+export * from './net/connection_guard.js';
+export * from './net/lingering_close.js';
 export { closest } from './config/zod-issues.js';

@@ -135,4 +135,8 @@ export const SelfMetric = {
   exporterRetries: 'kongtel_exporter_retries_total',
   exporterQueueSize: 'kongtel_exporter_queue_size',
   exporterQueueCapacity: 'kongtel_exporter_queue_capacity',
+  // Every listener (label `listener` = its config key path, e.g. `receivers.kong_http_log`): see core/net.
+  listenerOpenConnections: 'kongtel_listener_open_connections',
+  listenerRefusedConnections: 'kongtel_listener_refused_connections_total',
+  listenerClosedConnections: 'kongtel_listener_closed_connections_total',
 } as const;

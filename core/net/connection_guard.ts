@@ -1,0 +1,122 @@
+import type http from 'node:http';
+import type net from 'node:net';
+import type { Clock, Timer } from '../clock.js';
+import type { Logger } from '../logger.js';
+import { SelfMetric, type CounterHandle, type SelfTelemetry } from '../telemetry.js';
+
+/** Why the guard closed a connection (label `reason` of kongtel_listener_closed_connections_total). */
+export type ClosedReason = 'read_header_timeout' | 'linger_time' | 'linger_bytes';
+
+export interface ConnectionGuardOptions {
+  /** The listener's config key path (`receivers.kong_http_log`): label `listener` and log field. */
+  readonly where: string;
+  readonly maxConnections: number;
+  readonly telemetry: SelfTelemetry;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+/**
+ * Connection hygiene for one listening server, the same for every listener: a cap on open connections
+ * (Node's `server.maxConnections`: a connection over it is closed as soon as it is accepted), counted and
+ * logged once per episode, and the open count as a gauge. Without a cap, idle connections piled up until
+ * the process ran out of file descriptors, and then health checks and Kong's POSTs failed too.
+ */
+export class ConnectionGuard {
+  private open = 0;
+  /** Refusals in the current episode; undefined while under the cap. */
+  private refusing: number | undefined;
+  private readonly refused: CounterHandle;
+  private readonly closedBy = new Map<ClosedReason, CounterHandle>();
+
+  constructor(
+    server: net.Server,
+    private readonly o: ConnectionGuardOptions,
+  ) {
+    server.maxConnections = o.maxConnections;
+    server.on('connection', this.onConnection);
+    server.on('drop', this.onDrop);
+    const listener = { listener: o.where };
+    o.telemetry.observableGauge(SelfMetric.listenerOpenConnections, 'Connections open on the listener.', listener, () => this.open);
+    this.refused = o.telemetry.counter(
+      SelfMetric.listenerRefusedConnections,
+      'Connections closed as soon as they were accepted, because max_connections were open.',
+      { ...listener, reason: 'max_connections' },
+    );
+  }
+
+  /** Counts a connection the listener closed on a bound. */
+  countClosed(reason: ClosedReason): void {
+    let handle = this.closedBy.get(reason);
+    if (handle === undefined) {
+      handle = this.o.telemetry.counter(SelfMetric.listenerClosedConnections, 'Connections the listener closed on a timeout or a bound.', {
+        listener: this.o.where,
+        reason,
+      });
+      this.closedBy.set(reason, handle);
+    }
+    handle.add();
+  }
+
+  /**
+   * HTTP: a connection must send the headers of its first request within `ms` of connecting. Node's own
+   * headersTimeout starts only at a request's first byte, so a connection that never sends one stayed open
+   * forever. Over TLS the clock starts after the handshake (bounded by `handshakeTimeout`); a plain
+   * connection that has begun a request is left to headersTimeout, which answers it 408.
+   */
+  closeSilentConnections(server: http.Server, ms: number, tls: boolean): void {
+    const waiting = new Map<net.Socket, Timer>();
+    server.on(tls ? 'secureConnection' : 'connection', (socket: net.Socket) => {
+      waiting.set(
+        socket,
+        this.o.clock.setTimeout(() => {
+          waiting.delete(socket);
+          if (!tls && socket.bytesRead > 0) return;
+          this.countClosed('read_header_timeout');
+          socket.destroy();
+        }, ms),
+      );
+      socket.once('close', () => {
+        waiting.get(socket)?.cancel();
+        waiting.delete(socket);
+      });
+    });
+    server.on('request', (req: http.IncomingMessage) => {
+      const timer = waiting.get(req.socket);
+      if (timer === undefined) return;
+      timer.cancel();
+      waiting.delete(req.socket);
+    });
+  }
+
+  private readonly onConnection = (socket: net.Socket): void => {
+    this.open++;
+    socket.once('close', this.onClose);
+  };
+
+  private readonly onClose = (): void => {
+    this.open--;
+    // Some room before the episode ends, so a listener held at its cap logs once, not on every close.
+    if (this.refusing !== undefined && this.open <= this.o.maxConnections * 0.9) {
+      this.o.logger.info(
+        { listener: this.o.where, refused: this.refusing, open: this.open },
+        `${this.o.where}: accepting connections again (refused ${this.refusing} while at max_connections)`,
+      );
+      this.refusing = undefined;
+    }
+  };
+
+  private readonly onDrop = (): void => {
+    this.refused.add();
+    if (this.refusing !== undefined) {
+      this.refusing++;
+      return;
+    }
+    this.refusing = 1;
+    this.o.logger.warn(
+      { listener: this.o.where, max_connections: this.o.maxConnections },
+      `${this.o.where}: ${this.o.maxConnections} connections are open (max_connections): closing new ones until some close; ` +
+        'raise max_connections if the clients are legitimate (logged once until connections fall below 90% of the limit)',
+    );
+  };
+}
