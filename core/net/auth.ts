@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 
 /**
@@ -129,4 +129,20 @@ export class Authenticator {
     const decoded = !user.includes(':') && matches(`${user}:${percentDecoded(presented.password)}`, this.basicHash);
     return raw || decoded;
   }
+}
+
+const UNAUTHORIZED_TEXT = 'missing or wrong credentials (send exactly one Authorization header)\n';
+
+/**
+ * For the plain-text listeners (/metrics of the prometheus exporter and of self-telemetry): answers 401
+ * with the challenges and returns true unless `auth` is off or the request carries the credentials.
+ */
+export function answeredUnauthorized(auth: Authenticator | undefined, req: IncomingMessage, res: ServerResponse): boolean {
+  if (auth === undefined || auth.authorizes(req)) return false;
+  res.statusCode = 401;
+  res.setHeader('WWW-Authenticate', auth.challenges);
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(UNAUTHORIZED_TEXT));
+  res.end(UNAUTHORIZED_TEXT);
+  return true;
 }

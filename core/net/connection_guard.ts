@@ -1,11 +1,16 @@
-import type http from 'node:http';
 import type net from 'node:net';
-import type { Clock, Timer } from '../clock.js';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { SelfMetric, type CounterHandle, type SelfTelemetry } from '../telemetry.js';
 
-/** Why the guard closed a connection (label `reason` of kongtel_listener_closed_connections_total). */
-export type ClosedReason = 'read_header_timeout' | 'linger_time' | 'linger_bytes';
+/**
+ * Why a listener closed a connection (label `reason` of kongtel_listener_closed_connections_total):
+ * `request_timeout`: no whole request headers within read_header_timeout (a connection that sends nothing
+ * included) or no whole request within read_timeout, answered 408; `tls_handshake_timeout`: no TLS
+ * handshake within read_header_timeout (idle_timeout for tcp-log); `linger_time`, `linger_bytes`: a
+ * client still sending after an early answer, cut (core/net/lingering_close.ts).
+ */
+export type ClosedReason = 'request_timeout' | 'tls_handshake_timeout' | 'linger_time' | 'linger_bytes';
 
 export interface ConnectionGuardOptions {
   /** The listener's config key path (`receivers.kong_http_log`): label `listener` and log field. */
@@ -19,8 +24,14 @@ export interface ConnectionGuardOptions {
 /**
  * Connection hygiene for one listening server, the same for every listener: a cap on open connections
  * (Node's `server.maxConnections`: a connection over it is closed as soon as it is accepted), counted and
- * logged once per episode, and the open count as a gauge. Without a cap, idle connections piled up until
- * the process ran out of file descriptors, and then health checks and Kong's POSTs failed too.
+ * logged once per episode, the open count as a gauge, and the connections closed on a timeout or bound
+ * counted by reason. Without a cap, idle connections piled up until the process ran out of file
+ * descriptors, and then health checks and Kong's POSTs failed too.
+ *
+ * The timeouts themselves are Node's: since Node 18 an HTTP connection is timed by headersTimeout from
+ * the moment it connects, not from its first byte (node src/node_http_parser.cc, Parser::Initialize:
+ * "protects from a DoS attack where an attacker establishes the connection without sending any data"),
+ * and a TLS one by handshakeTimeout until its handshake is done; createHttpServer sets both.
  */
 export class ConnectionGuard {
   private open = 0;
@@ -36,6 +47,10 @@ export class ConnectionGuard {
     server.maxConnections = o.maxConnections;
     server.on('connection', this.onConnection);
     server.on('drop', this.onDrop);
+    // TLS servers only: a connection that never completes its handshake is closed after handshakeTimeout.
+    server.on('tlsClientError', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT') this.countClosed('tls_handshake_timeout');
+    });
     const listener = { listener: o.where };
     o.telemetry.observableGauge(SelfMetric.listenerOpenConnections, 'Connections open on the listener.', listener, () => this.open);
     this.refused = o.telemetry.counter(
@@ -56,37 +71,6 @@ export class ConnectionGuard {
       this.closedBy.set(reason, handle);
     }
     handle.add();
-  }
-
-  /**
-   * HTTP: a connection must send the headers of its first request within `ms` of connecting. Node's own
-   * headersTimeout starts only at a request's first byte, so a connection that never sends one stayed open
-   * forever. Over TLS the clock starts after the handshake (bounded by `handshakeTimeout`); a plain
-   * connection that has begun a request is left to headersTimeout, which answers it 408.
-   */
-  closeSilentConnections(server: http.Server, ms: number, tls: boolean): void {
-    const waiting = new Map<net.Socket, Timer>();
-    server.on(tls ? 'secureConnection' : 'connection', (socket: net.Socket) => {
-      waiting.set(
-        socket,
-        this.o.clock.setTimeout(() => {
-          waiting.delete(socket);
-          if (!tls && socket.bytesRead > 0) return;
-          this.countClosed('read_header_timeout');
-          socket.destroy();
-        }, ms),
-      );
-      socket.once('close', () => {
-        waiting.get(socket)?.cancel();
-        waiting.delete(socket);
-      });
-    });
-    server.on('request', (req: http.IncomingMessage) => {
-      const timer = waiting.get(req.socket);
-      if (timer === undefined) return;
-      timer.cancel();
-      waiting.delete(req.socket);
-    });
   }
 
   private readonly onConnection = (socket: net.Socket): void => {

@@ -47,16 +47,12 @@ export function createHttpServer(
     // (every 30 s) would let a slow client stay far longer than configured.
     connectionsCheckingInterval: sweepInterval(requestTimeout, headersTimeout),
   };
-  const server =
-    tls === undefined
-      ? http.createServer(options, listener)
-      : https.createServer({ ...options, ...tlsServerOptions(tls), handshakeTimeout: headersTimeout }, listener);
+  const server = tls === undefined ? http.createServer(options, listener) : httpsServer(options, tls, listener, ctx.where);
   server.keepAliveTimeout = Math.ceil(settings.idle_timeout);
 
   const guard = new ConnectionGuard(server, { ...ctx, maxConnections: settings.max_connections });
-  guard.closeSilentConnections(server, headersTimeout, tls !== undefined);
-  const countCut: OnCut = (bound) => guard.countClosed(bound === 'time' ? 'linger_time' : 'linger_bytes');
-  const answers = new ClientErrorAnswers(countCut, ctx.clock);
+  const countCut: OnCut = (bound) => guard.countClosed(bound);
+  const answers = new ClientErrorAnswers((reason) => guard.countClosed(reason), ctx.clock);
   // The response in progress on each connection: a parser error then must not write a second answer into it.
   const responding = new WeakMap<Duplex, http.ServerResponse>();
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -69,6 +65,15 @@ export function createHttpServer(
     answers.handle(err, socket, responding.get(socket)?.headersSent === true);
   });
   return { server, guard, countCut };
+}
+
+function httpsServer(options: http.ServerOptions, tls: TlsMaterial, listener: RequestListener, where: string): https.Server {
+  try {
+    // The handshake is part of receiving the first request's headers.
+    return https.createServer({ ...options, ...tlsServerOptions(tls), handshakeTimeout: options.headersTimeout }, listener);
+  } catch (err) {
+    throw new Error(`${where}.tls: cannot use cert_file/key_file (${(err as Error).message}); check they are a matching PEM certificate and key`);
+  }
 }
 
 function sweepInterval(...timeouts: number[]): number {

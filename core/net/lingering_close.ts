@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { systemClock, type Clock } from '../clock.js';
+import type { ClosedReason } from './connection_guard.js';
 
 /**
  * Closing a connection while the client is still sending makes the kernel answer with a reset (RST),
@@ -26,7 +27,7 @@ export function lingerBytes(maxBodySize: number): number {
 }
 
 /** Called when a client is cut at a bound instead of closing cleanly (for a self-metric). */
-export type OnCut = (bound: 'time' | 'bytes') => void;
+export type OnCut = (bound: 'linger_time' | 'linger_bytes') => void;
 
 /**
  * Ends `res` (status and headers set, `body` its whole content). A request read to its end is answered
@@ -62,7 +63,7 @@ export function endAnswer(
     req.off('end', onEnd);
     res.off('close', stop);
   };
-  const cut = (bound: 'time' | 'bytes'): void => {
+  const cut = (bound: 'linger_time' | 'linger_bytes'): void => {
     stop();
     res.end();
     onCut?.(bound);
@@ -70,13 +71,13 @@ export function endAnswer(
   };
   const onData = (chunk: Buffer): void => {
     left -= chunk.length;
-    if (left < 0) cut('bytes');
+    if (left < 0) cut('linger_bytes');
   };
   const onEnd = (): void => {
     stop();
     res.end();
   };
-  const timer = clock.setTimeout(() => cut('time'), LINGER_MS);
+  const timer = clock.setTimeout(() => cut('linger_time'), LINGER_MS);
   req.on('data', onData);
   req.once('end', onEnd);
   res.once('close', stop);
@@ -108,43 +109,53 @@ const CLIENT_ERROR_TEXT: Readonly<Record<number, string>> = {
  * Answers what Node's HTTP parser refused (the server's 'clientError': too many header bytes, a timeout,
  * a malformed request) with the status Node would send, then lingers as above instead of destroying the
  * socket at once, as Node's default does. Node calls it again for every chunk that arrives meanwhile
- * (its parser stays in error and drops them); those calls only check the bounds.
+ * (its parser stays in error and drops them); those calls only check the bounds. A connection that never
+ * sent a byte (Node times those out too, from the moment they connect) has nothing to linger for.
  * `answering`: a response to this connection has started, so nothing may be written into it.
  */
 export class ClientErrorAnswers {
   private readonly lingering = new WeakMap<Duplex, number>();
 
   constructor(
-    private readonly onCut?: OnCut,
+    private readonly count: (reason: ClosedReason) => void,
     private readonly clock: Clock = systemClock,
   ) {}
 
   readonly handle = (err: NodeJS.ErrnoException, socket: Duplex, answering: boolean): void => {
     const startedAt = this.lingering.get(socket);
     if (startedAt !== undefined) {
-      if (bytesRead(socket) - startedAt > MIN_LINGER_BYTES) this.cut(socket, 'bytes');
+      if (bytesRead(socket) - startedAt > MIN_LINGER_BYTES) this.cut(socket, 'linger_bytes');
       return;
     }
-    if (err.code === 'ECONNRESET' || !socket.writable || answering) {
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') this.count('request_timeout');
+    // Only HTTP-level errors get an HTTP answer. https hands TLS failures (a handshake timeout, a bad
+    // client certificate) to the same event, on a socket that speaks no HTTP yet; resets need nothing.
+    const httpLevel = err.code !== undefined && (err.code.startsWith('HPE_') || err.code === 'ERR_HTTP_REQUEST_TIMEOUT');
+    if (!httpLevel || !socket.writable || answering) {
       socket.destroy();
       return;
     }
     const status = clientErrorStatus(err.code);
     const text = `${CLIENT_ERROR_TEXT[status]}\n`;
+    const silent = bytesRead(socket) === 0;
     this.lingering.set(socket, bytesRead(socket));
     socket.end(
       `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
     );
-    const timer = this.clock.setTimeout(() => this.cut(socket, 'time'), LINGER_MS);
+    if (silent) {
+      socket.once('finish', () => socket.destroy());
+      return;
+    }
+    const timer = this.clock.setTimeout(() => this.cut(socket, 'linger_time'), LINGER_MS);
     socket.once('close', () => timer.cancel());
     // The client's FIN: it sent all it had and everything was read, so closing now sends no reset.
     socket.once('end', () => socket.destroy());
   };
 
-  private cut(socket: Duplex, bound: 'time' | 'bytes'): void {
+  private cut(socket: Duplex, bound: 'linger_time' | 'linger_bytes'): void {
     if (socket.destroyed) return;
-    this.onCut?.(bound);
+    this.count(bound);
     socket.destroy();
   }
 }

@@ -1,5 +1,7 @@
 import {
+  Authenticator,
   PermanentError,
+  readTlsMaterial,
   SelfMetric,
   errorMessage,
   parseEndpoint,
@@ -51,7 +53,11 @@ export class PrometheusExporter implements Exporter {
       },
       this.storeEvents(),
     );
-    this.server = new MetricsHttpServer(() => this.scrape(), ctx.logger);
+    this.server = new MetricsHttpServer(() => this.scrape(), ctx.logger, {
+      settings: config,
+      auth: config.auth === undefined ? undefined : new Authenticator(config.auth),
+      context: { ...ctx, where: `exporters.${ctx.id}` },
+    });
     this.sent = ctx.telemetry.counter(SelfMetric.exporterSentMetricPoints, 'Metric points the exporter accepted', {
       exporter: ctx.id,
     });
@@ -63,10 +69,11 @@ export class PrometheusExporter implements Exporter {
   }
 
   async start(_host: Host): Promise<void> {
-    const bound = await this.server.listen(this.configured, this.ctx.id);
+    const tls = this.config.tls === undefined ? undefined : await readTlsMaterial(this.config.tls, `exporters.${this.ctx.id}`);
+    const bound = await this.server.listen(this.configured, this.ctx.id, tls);
     const every = this.config.metric_expiration;
     if (every > 0) this.sweepTimer = this.ctx.clock.setInterval(() => this.sweep(), Math.max(1000, every));
-    this.ctx.logger.info({ host: bound.host, port: bound.port }, 'serving Prometheus metrics at /metrics');
+    this.ctx.logger.info({ host: bound.host, port: bound.port, tls: tls !== undefined, auth: this.config.auth !== undefined }, 'serving Prometheus metrics at /metrics');
   }
 
   async shutdown(): Promise<void> {
