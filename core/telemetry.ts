@@ -147,4 +147,8 @@ export const SelfMetric = {
   exporterPrometheusStreamsLimit: 'kongtel_exporter_prometheus_streams_limit',
   /** prometheus exporter: series on /metrics now (target_info included), to size a scraper's sample_limit. */
   exporterPrometheusSeries: 'kongtel_exporter_prometheus_series',
+  // Every listener (label `listener` = its config key path, e.g. `receivers.kong_http_log`): see core/net.
+  listenerOpenConnections: 'kongtel_listener_open_connections',
+  listenerRefusedConnections: 'kongtel_listener_refused_connections_total',
+  listenerClosedConnections: 'kongtel_listener_closed_connections_total',
 } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, endpoint } from '../../core/index.js';
+import { authSchema, duration, endpoint, httpServerKeys, tlsServerSchema } from '../../core/index.js';
 
 /**
  * Keys and defaults of the Collector's `prometheus` exporter (contrib exporter/prometheusexporter) where
@@ -72,6 +72,12 @@ export const prometheusConfigSchema = z.strictObject({
   naming: z.enum(['otel', 'kong']).default('otel'),
   without_target_info: z.boolean().default(false),
   without_scope_info: z.boolean().default(false),
+  /** Scrapers must authenticate (bearer and/or basic, as Prometheus' `authorization`/`basic_auth`). */
+  auth: authSchema.optional(),
+  /** Serve https (Prometheus' `scheme: https`). */
+  tls: tlsServerSchema.optional(),
+  // Idle above the usual 60 s scrape interval, so a scraper keeps its connection between scrapes.
+  ...httpServerKeys({ read_timeout: 30_000, read_header_timeout: 10_000, idle_timeout: 65_000 }),
 });
 
 export type PrometheusExporterConfig = z.output<typeof prometheusConfigSchema>;

@@ -1,5 +1,7 @@
 import {
+  Authenticator,
   PermanentError,
+  readTlsMaterial,
   SelfMetric,
   errorMessage,
   parseEndpoint,
@@ -61,7 +63,11 @@ export class PrometheusExporter implements Exporter {
       this.storeEvents(),
     );
     this.pages = new PageSource(this.store, !config.without_target_info);
-    this.server = new MetricsHttpServer(() => this.page(), ctx.logger);
+    this.server = new MetricsHttpServer(() => this.page(), ctx.logger, {
+      settings: config,
+      auth: config.auth === undefined ? undefined : new Authenticator(config.auth),
+      context: { ...ctx, where: `exporters.${ctx.id}` },
+    });
     const labels = { exporter: ctx.id };
     this.sent = ctx.telemetry.counter(SelfMetric.exporterSentMetricPoints, 'Metric points the exporter accepted', labels);
     ctx.telemetry.observableGauge(
@@ -83,10 +89,11 @@ export class PrometheusExporter implements Exporter {
   }
 
   async start(_host: Host): Promise<void> {
-    const bound = await this.server.listen(this.configured, this.ctx.id);
+    const tls = this.config.tls === undefined ? undefined : await readTlsMaterial(this.config.tls, `exporters.${this.ctx.id}`);
+    const bound = await this.server.listen(this.configured, this.ctx.id, tls);
     const every = this.config.metric_expiration;
     if (every > 0) this.sweepTimer = this.ctx.clock.setInterval(() => void this.sweepInSlices(), Math.max(1000, every));
-    this.ctx.logger.info({ host: bound.host, port: bound.port }, 'serving Prometheus metrics at /metrics');
+    this.ctx.logger.info({ host: bound.host, port: bound.port, tls: tls !== undefined, auth: this.config.auth !== undefined }, 'serving Prometheus metrics at /metrics');
   }
 
   async shutdown(): Promise<void> {

@@ -1,7 +1,23 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HostPort, Logger } from '../../core/index.js';
+import {
+  answeredUnauthorized,
+  createHttpServer,
+  type Authenticator,
+  type HostPort,
+  type HttpServerSettings,
+  type ListenerContext,
+  type Logger,
+  type TlsMaterial,
+} from '../../core/index.js';
 import { sendPage, type PageChunks } from './page_writer.js';
+
+/** How the server listens: timeouts and max_connections, credentials scrapers must send, where it reports. */
+export interface MetricsServerOptions {
+  readonly settings: HttpServerSettings;
+  readonly auth: Authenticator | undefined;
+  readonly context: ListenerContext;
+}
 
 /**
  * Serves `GET /metrics` (and HEAD). Other paths answer 404, other methods 405. The body is gzipped when
@@ -16,14 +32,16 @@ export class MetricsHttpServer {
   constructor(
     private readonly render: () => Promise<PageChunks>,
     private readonly logger: Logger,
+    private readonly options: MetricsServerOptions,
   ) {}
 
   get address(): HostPort | undefined {
     return this.bound;
   }
 
-  listen(where: HostPort, id: string): Promise<HostPort> {
-    const server = createServer((req, res) => this.handle(req, res));
+  /** `tls`: serve https. */
+  listen(where: HostPort, id: string, tls?: TlsMaterial): Promise<HostPort> {
+    const { server } = createHttpServer(this.options.settings, tls, (req, res) => this.handle(req, res), this.options.context);
     this.server = server;
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
@@ -59,6 +77,8 @@ export class MetricsHttpServer {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    // Before anything else, so a scraper without credentials learns nothing, not even the path.
+    if (answeredUnauthorized(this.options.auth, req, res)) return;
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);

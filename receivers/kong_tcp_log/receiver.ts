@@ -1,5 +1,6 @@
 import type net from 'node:net';
 import {
+  ConnectionGuard,
   errorMessage,
   parseEndpoint,
   type ComponentContext,
@@ -56,6 +57,7 @@ export class KongTcpLogReceiver implements Receiver {
     const at = parseEndpoint(this.config.endpoint);
     if (at === undefined) throw new Error(`${this.where}.endpoint: must be host:port, e.g. "0.0.0.0:9000"`);
     const server = await createServer(this.config, this.where, this.onSocket);
+    new ConnectionGuard(server, { ...this.ctx, where: this.where, maxConnections: this.config.max_connections });
     await listen(server, at, this.where);
     server.on('error', (err: Error) => this.ctx.logger.error({ error: errorMessage(err) }, 'tcp-log server error'));
     server.on('tlsClientError', (err: Error) =>

@@ -22,6 +22,10 @@ const DEFAULTS = {
   naming: 'otel',
   without_target_info: false,
   without_scope_info: false,
+  read_timeout: 30_000,
+  read_header_timeout: 10_000,
+  idle_timeout: 65_000,
+  max_connections: 4096,
 };
 
 describe('prometheus exporter config', () => {
@@ -47,6 +51,12 @@ describe('prometheus exporter config', () => {
       naming: 'kong',
       without_target_info: true,
       without_scope_info: true,
+      auth: { bearer_token: 'scrape-token', basic: { username: 'prometheus', password: 'scrape-password' } },
+      tls: { cert_file: '/etc/kongtel/metrics.crt', key_file: '/etc/kongtel/metrics.key' },
+      read_timeout: 20_000,
+      read_header_timeout: 5_000,
+      idle_timeout: 120_000,
+      max_connections: 64,
     });
   });
 
