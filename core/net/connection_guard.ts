@@ -34,7 +34,7 @@ export interface ConnectionGuardOptions {
  * and a TLS one by handshakeTimeout until its handshake is done; createHttpServer sets both.
  */
 export class ConnectionGuard {
-  private open = 0;
+  private readonly sockets = new Set<net.Socket>();
   /** Refusals in the current episode; undefined while under the cap. */
   private refusing: number | undefined;
   private readonly refused: CounterHandle;
@@ -48,11 +48,14 @@ export class ConnectionGuard {
     server.on('connection', this.onConnection);
     server.on('drop', this.onDrop);
     // TLS servers only: a connection that never completes its handshake is closed after handshakeTimeout.
-    server.on('tlsClientError', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT') this.countClosed('tls_handshake_timeout');
+    // https destroys it itself; a plain tls.Server only reports it, and the socket would stay open.
+    server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: net.Socket) => {
+      if (err.code !== 'ERR_TLS_HANDSHAKE_TIMEOUT') return;
+      this.countClosed('tls_handshake_timeout');
+      socket.destroy();
     });
     const listener = { listener: o.where };
-    o.telemetry.observableGauge(SelfMetric.listenerOpenConnections, 'Connections open on the listener.', listener, () => this.open);
+    o.telemetry.observableGauge(SelfMetric.listenerOpenConnections, 'Connections open on the listener.', listener, () => this.sockets.size);
     this.refused = o.telemetry.counter(
       SelfMetric.listenerRefusedConnections,
       'Connections closed as soon as they were accepted, because max_connections were open.',
@@ -73,22 +76,28 @@ export class ConnectionGuard {
     handle.add();
   }
 
+  /** Shutdown, after the component let its work finish: whatever is still connected (mid-handshake, idle) goes. */
+  destroyAll(): void {
+    for (const socket of this.sockets) socket.destroy();
+  }
+
   private readonly onConnection = (socket: net.Socket): void => {
-    this.open++;
-    socket.once('close', this.onClose);
+    this.sockets.add(socket);
+    socket.once('close', () => this.onClose(socket));
   };
 
-  private readonly onClose = (): void => {
-    this.open--;
+  private onClose(socket: net.Socket): void {
+    this.sockets.delete(socket);
+    const open = this.sockets.size;
     // Some room before the episode ends, so a listener held at its cap logs once, not on every close.
-    if (this.refusing !== undefined && this.open <= this.o.maxConnections * 0.9) {
+    if (this.refusing !== undefined && open <= this.o.maxConnections * 0.9) {
       this.o.logger.info(
-        { listener: this.o.where, refused: this.refusing, open: this.open },
+        { listener: this.o.where, refused: this.refusing, open },
         `${this.o.where}: accepting connections again (refused ${this.refusing} while at max_connections)`,
       );
       this.refusing = undefined;
     }
-  };
+  }
 
   private readonly onDrop = (): void => {
     this.refused.add();

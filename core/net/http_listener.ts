@@ -3,6 +3,7 @@ import type { Timer } from '../clock.js';
 import type { HostPort } from '../config/units.js';
 import { errorMessage } from '../errors.js';
 import { createHttpServer, type ListenerContext } from './http_server.js';
+import type { ConnectionGuard } from './connection_guard.js';
 import type { OnCut } from './lingering_close.js';
 import { listen } from './listen.js';
 import type { HttpServerSettings } from './server_config.js';
@@ -22,6 +23,7 @@ type Handle = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<v
  */
 export class HttpListener {
   private server: http.Server | undefined;
+  private guard: ConnectionGuard | undefined;
   private cut: OnCut | undefined;
   private inFlight = 0;
   private drained: (() => void) | undefined;
@@ -45,11 +47,12 @@ export class HttpListener {
   }
 
   async start(at: HostPort, settings: HttpServerSettings, tls: TlsMaterial | undefined): Promise<void> {
-    const { server, countCut } = createHttpServer(settings, tls, this.onRequest, this.ctx);
+    const { server, guard, countCut } = createHttpServer(settings, tls, this.onRequest, this.ctx);
     await listen(server, at, this.ctx.where);
     server.on('error', (err: Error) => this.ctx.logger.error({ error: errorMessage(err) }, 'HTTP server error'));
     this.server = server;
     this.cut = countCut;
+    this.guard = guard;
   }
 
   async shutdown(): Promise<void> {
@@ -59,7 +62,12 @@ export class HttpListener {
     // close() stops accepting and closes idle keep-alive connections; busy ones close after their answer
     // (it carries `Connection: close`), and the callback runs once every connection is gone.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    const deadline: Timer = this.ctx.clock.setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    const guard = this.guard;
+    const deadline: Timer = this.ctx.clock.setTimeout(() => {
+      server.closeAllConnections();
+      // Node knows only connections that reached HTTP; one still in its TLS handshake is the guard's.
+      guard?.destroyAll();
+    }, SHUTDOWN_GRACE_MS);
     await this.idle();
     server.closeIdleConnections();
     await closed;

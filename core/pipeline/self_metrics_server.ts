@@ -5,6 +5,7 @@ import type { SelfMetricsConfig } from '../config/service.js';
 import { parseEndpoint } from '../config/units.js';
 import type { Logger } from '../logger.js';
 import { Authenticator, answeredUnauthorized } from '../net/auth.js';
+import type { ConnectionGuard } from '../net/connection_guard.js';
 import { createHttpServer } from '../net/http_server.js';
 import type { HttpServerDefaults } from '../net/server_config.js';
 import { readTlsMaterial } from '../net/tls.js';
@@ -21,6 +22,7 @@ export const SELF_METRICS_TIMEOUTS: HttpServerDefaults = { read_timeout: 30_000,
 /** Serves the collector's own metrics (`service.telemetry.metrics`), apart from user metrics. */
 export class SelfMetricsServer {
   private server: Server | undefined;
+  private guard: ConnectionGuard | undefined;
 
   constructor(
     private readonly config: SelfMetricsConfig,
@@ -38,7 +40,7 @@ export class SelfMetricsServer {
     const auth = this.config.auth === undefined ? undefined : new Authenticator(this.config.auth);
     const settings = { ...this.timeouts, max_connections: this.config.max_connections };
     const context = { where: WHERE, telemetry: this.telemetry, logger: this.logger, clock: this.clock };
-    const { server } = createHttpServer(
+    const { server, guard } = createHttpServer(
       settings,
       tls,
       (req, res) => {
@@ -52,6 +54,7 @@ export class SelfMetricsServer {
       context,
     );
     this.server = server;
+    this.guard = guard;
     await new Promise<void>((resolve, reject) => {
       const refused = (err: Error): void => reject(new Error(`${WHERE}.address: cannot listen on ${this.config.address}: ${err.message}`));
       server.once('error', refused);
@@ -71,6 +74,7 @@ export class SelfMetricsServer {
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
+      this.guard?.destroyAll();
     });
   }
 }

@@ -4,6 +4,7 @@ import {
   answeredUnauthorized,
   createHttpServer,
   type Authenticator,
+  type ConnectionGuard,
   type HostPort,
   type HttpServerSettings,
   type ListenerContext,
@@ -26,6 +27,7 @@ export interface MetricsServerOptions {
  */
 export class MetricsHttpServer {
   private server: Server | undefined;
+  private guard: ConnectionGuard | undefined;
   private bound: HostPort | undefined;
   private renderFailed = false;
 
@@ -41,8 +43,9 @@ export class MetricsHttpServer {
 
   /** `tls`: serve https. */
   listen(where: HostPort, id: string, tls?: TlsMaterial): Promise<HostPort> {
-    const { server } = createHttpServer(this.options.settings, tls, (req, res) => this.handle(req, res), this.options.context);
+    const { server, guard } = createHttpServer(this.options.settings, tls, (req, res) => this.handle(req, res), this.options.context);
     this.server = server;
+    this.guard = guard;
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
         this.server = undefined;
@@ -73,6 +76,7 @@ export class MetricsHttpServer {
       server.close(() => resolve());
       // Scrapers keep connections alive; do not wait for them to hang up.
       server.closeAllConnections();
+      this.guard?.destroyAll();
     });
   }
 

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import {
   createHttpServer,
+  type ConnectionGuard,
   errorMessage,
   parseEndpoint,
   type ComponentContext,
@@ -20,6 +21,7 @@ const ALLOWED_METHODS = 'GET, HEAD';
  */
 export class HealthCheckExtension implements Extension {
   private server: http.Server | undefined;
+  private guard: ConnectionGuard | undefined;
   private host: Host | undefined;
   private upSince = 0;
   private readonly where: string;
@@ -45,10 +47,11 @@ export class HealthCheckExtension implements Extension {
     if (at === undefined) throw new Error(`${this.where}.endpoint: must be host:port, e.g. "0.0.0.0:13133"`);
     this.host = host;
     this.upSince = this.ctx.clock.now();
-    const { server } = createHttpServer(this.config, undefined, this.onRequest, { ...this.ctx, where: this.where });
+    const { server, guard } = createHttpServer(this.config, undefined, this.onRequest, { ...this.ctx, where: this.where });
     await listen(server, at, this.where);
     server.on('error', (err: Error) => this.ctx.logger.error({ error: errorMessage(err) }, 'health_check server error'));
     this.server = server;
+    this.guard = guard;
   }
 
   async shutdown(): Promise<void> {
@@ -58,6 +61,7 @@ export class HealthCheckExtension implements Extension {
     // Every answer is written at once, so nothing is in flight worth waiting for.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
+    this.guard?.destroyAll();
     await closed;
   }
 
