@@ -95,6 +95,6 @@ describe('prometheus exporter config', () => {
         checked++;
       }
     }
-    expect(checked).toBe(2);
+    expect(checked).toBe(3);
   });
 });
