@@ -97,6 +97,6 @@ describe('prometheus exporter config', () => {
         checked++;
       }
     }
-    expect(checked).toBe(2);
+    expect(checked).toBe(3);
   });
 });
