@@ -5,6 +5,7 @@ import { benchHttpLog } from './http_log.js';
 import { benchKongMetrics } from './kong_metrics.js';
 import { benchLineReceivers } from './line_receivers.js';
 import { benchOtlpEncode } from './otlp_encode.js';
+import { benchPersistentQueue } from './persistent_queue.js';
 import { benchPrometheusScrape } from './prometheus_scrape.js';
 
 /**
@@ -19,6 +20,7 @@ const sections: [string, () => Promise<readonly BenchLine[]>][] = [
   ['prometheus scrape + parse + map (issue 4)', benchPrometheusScrape],
   ['tcp-log / file-log ingest (issue 4)', benchLineReceivers],
   ['durable mode cost (issue 5)', benchDurable],
+  ['persistent queue after a long outage (issue 9)', benchPersistentQueue],
 ];
 
 function format(v: number): string {
