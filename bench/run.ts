@@ -7,6 +7,7 @@ import { benchKongMetricsSeries } from './kong_metrics_series.js';
 import { benchLineReceivers } from './line_receivers.js';
 import { benchOtlpEncode } from './otlp_encode.js';
 import { benchPrometheusExporter } from './prometheus_exporter.js';
+import { benchPersistentQueue } from './persistent_queue.js';
 import { benchPrometheusScrape } from './prometheus_scrape.js';
 
 /**
@@ -23,6 +24,7 @@ const sections: [string, () => Promise<readonly BenchLine[]>][] = [
   ['tcp-log / file-log ingest (issue 4)', benchLineReceivers],
   ['durable mode cost (issue 5)', benchDurable],
   ['prometheus exporter: big pages, series budget (issue 9)', benchPrometheusExporter],
+  ['persistent queue after a long outage (issue 9)', benchPersistentQueue],
 ];
 
 function format(v: number): string {
