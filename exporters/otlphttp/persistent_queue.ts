@@ -1,6 +1,6 @@
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Clock, diskProblem, errnoCode, type Logger, NotRegularFileError, openRegularFile, systemClock } from '../../core/index.js';
+import { type Clock, diskProblem, errnoCode, FileTooLargeError, type Logger, NotRegularFileError, openRegularFile, systemClock } from '../../core/index.js';
 import { COVERED_FILE, CoveredStore } from './covered_store.js';
 import { DirSync } from './dir_sync.js';
 import type { EncodedRequest } from './encode.js';
@@ -26,6 +26,11 @@ import { SeqHeap } from './seq_heap.js';
 const THROUGH_EVERY = 1000;
 /** Problems of one kind named one by one in the log before the rest are only counted. */
 const NAMED_PROBLEMS = 10;
+/**
+ * A request file larger than this is left on disk unread: kongtel's requests are a few MiB (backends
+ * refuse far less than this), and reading a file by the length it claims must not exhaust memory.
+ */
+export const MAX_REQUEST_FILE_BYTES = 256 * 1024 * 1024;
 /** Out of file descriptors: wait this long before trying the same request again. */
 const FD_RETRY_MS = 1000;
 
@@ -229,6 +234,7 @@ export class PersistentQueue implements RequestQueue {
     try {
       const { handle, size } = await openRegularFile(path, { followSymlinks: false });
       try {
+        if (size > MAX_REQUEST_FILE_BYTES) throw new FileTooLargeError(path, size, MAX_REQUEST_FILE_BYTES);
         parsed = await readQueueFile(handle, size, seq);
       } finally {
         await handle.close().catch(() => undefined);

@@ -8,7 +8,8 @@ import { SelfMetric } from '../../../core/index.js';
 import { encodeRequest } from '../../../exporters/otlphttp/encode.js';
 import { queueFileName } from '../../../exporters/otlphttp/queue_file.js';
 import { runningHost } from '../../helpers/context.js';
-import { freePort, KONGTEL_BIN } from '../../helpers/processes.js';
+import { canMount, mountTmpfs } from '../../helpers/mount.js';
+import { freePort, KONGTEL_BIN, ROOT } from '../../helpers/processes.js';
 import { OtlpStandIn } from '../../stand-ins/otlp_http.js';
 import { ERROR, harness, sumBatch, WARN } from './fixtures.js';
 
@@ -54,30 +55,6 @@ async function until(cond: () => boolean, what: string, ms = 10_000): Promise<vo
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms).unref())]);
 }
-
-function tryMount(dir: string, options: string): boolean {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { stdio: 'ignore' });
-    cleanups.push(() => spawnSync('umount', ['-l', dir]));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Mounting a small tmpfs needs root (CAP_SYS_ADMIN); without it the disk-full and read-only cases are skipped. */
-const canMount = (() => {
-  const d = mkdtempSync(join(tmpdir(), 'kongtel-canmount-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', d], { stdio: 'ignore' });
-    execFileSync('umount', [d], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    rmSync(d, { recursive: true, force: true });
-  }
-})();
 
 const isRoot = process.getuid?.() === 0;
 
@@ -171,7 +148,7 @@ describe('otlphttp persistent queue: an unusable directory says what is wrong', 
 
   it.runIf(canMount)('a read-only filesystem fails start-up naming it', async () => {
     const storage = tempDir();
-    expect(tryMount(storage, 'size=1m')).toBe(true);
+    cleanups.push(mountTmpfs(storage, 'size=1m'));
     mkdirSync(join(storage, 'otlphttp'));
     writeFileSync(join(storage, 'otlphttp', queueFileName(1)), await requestFile(1));
     execFileSync('mount', ['-o', 'remount,ro', storage]);
@@ -183,7 +160,7 @@ describe('otlphttp persistent queue: an unusable directory says what is wrong', 
 
   it.runIf(canMount)('a disk the outage filled: start-up succeeds with a warning, delivers what is queued, then takes new data', async () => {
     const storage = tempDir();
-    expect(tryMount(storage, 'size=64k')).toBe(true);
+    cleanups.push(mountTmpfs(storage, 'size=64k'));
     const dir = join(storage, 'otlphttp');
     mkdirSync(dir);
     const file = await requestFile(1);
@@ -208,5 +185,39 @@ describe('otlphttp persistent queue: an unusable directory says what is wrong', 
     await h.exporter.consume(sumBatch('m', [7]));
     await until(() => h.telemetry.value(SelfMetric.exporterSentMetricPoints, { exporter: 'otlphttp' }) === queued + 1, 'the new request sent');
     expect(s.received.pointCount()).toBe(queued + 1);
+  });
+});
+
+describe('otlphttp persistent queue: out of file descriptors', () => {
+  it('a request that cannot be opened for want of descriptors is retried, not skipped', async () => {
+    const storage = tempDir();
+    const dir = join(storage, 'otlphttp');
+    mkdirSync(dir);
+    for (const seq of [1, 2]) writeFileSync(join(dir, queueFileName(seq)), await requestFile(seq));
+    // A real process with a low descriptor limit: it opens the queue, uses up its descriptors, asks for
+    // a request, and gives the descriptors back a moment later.
+    const script = `
+      import { openSync, closeSync } from 'node:fs';
+      import pino from 'pino';
+      import { PersistentQueue } from ${JSON.stringify(join(ROOT, 'dist/exporters/otlphttp/persistent_queue.js'))};
+      const lines = [];
+      const q = new PersistentQueue(${JSON.stringify(dir)}, 10, pino({}, { write: (s) => lines.push(JSON.parse(s)) }));
+      await q.open();
+      const held = [];
+      try { for (;;) held.push(openSync('/dev/null', 'r')); } catch (err) { if (err.code !== 'EMFILE') throw err; }
+      setTimeout(() => { for (const fd of held) closeSync(fd); }, 300);
+      setInterval(() => undefined, 1000); // the queue's own timers do not keep a process alive
+      const first = await q.take();
+      const second = await q.take();
+      console.log(JSON.stringify({ seqs: [first?.seq, second?.seq], errors: lines.filter((l) => l.level === 50).map((l) => l.msg + ' | ' + l.problem) }));
+      process.exit(0);
+    `;
+    const r = spawnSync('prlimit', ['--nofile=128:128', process.execPath, '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000, cwd: ROOT });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { seqs: number[]; errors: string[] };
+    expect(out.seqs).toEqual([1, 2]);
+    expect(out.errors).toEqual([
+      "cannot open queued requests; retrying every second | kongtel has too many files open: raise its file-descriptor limit (ulimit -n, systemd LimitNOFILE, the container runtime's nofile) (EMFILE)",
+    ]);
   });
 });

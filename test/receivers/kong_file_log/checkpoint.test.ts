@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { canMount, mountTmpfs } from '../../helpers/mount.js';
 import { freePort, KONGTEL_BIN } from '../../helpers/processes.js';
 import { ScriptedConsumer, append, ids, line, sleep, startReceiver, tempDir, until } from './harness.js';
 
@@ -213,6 +214,37 @@ describe('kong_file_log checkpoint', () => {
       expect(checkpoint()[0]).toMatchObject({ offset: statSync(log).size, lines: 9 });
     } finally {
       await h.receiver.shutdown();
+    }
+  });
+
+  it.runIf(canMount)('a full disk at start does not stop tailing: a warning, then the checkpoint is saved once there is room', async () => {
+    mkdirSync(storage);
+    const unmount = mountTmpfs(storage, 'size=64k,nr_inodes=4');
+    try {
+      // Use up the inodes: not even an empty file can be created.
+      let n = 0;
+      for (; n < 10; n++) {
+        try {
+          writeFileSync(join(storage, `filler-${n}`), '');
+        } catch {
+          break;
+        }
+      }
+      const log = join(dir, 'kong.log');
+      append(log, ids('a', 0, 3));
+      const h = await startReceiver({ include: [log], storage, start_at: 'beginning' });
+      try {
+        await until('3 entries', () => h.accepted() === 3);
+        expect(h.logs.find((l) => l.level === 40 && String(l.msg).includes('cannot write the checkpoint yet'))?.problem).toMatch(/\(ENOSPC\)$/);
+        await until('a failed save counted', () => h.checkpointWriteFailures() > 0);
+        rmSync(join(storage, 'filler-0'));
+        await until('the checkpoint written', () => h.logs.some((l) => String(l.msg).includes('written again')));
+        expect(checkpoint()[0]).toMatchObject({ offset: statSync(log).size, lines: 3 });
+      } finally {
+        await h.receiver.shutdown();
+      }
+    } finally {
+      unmount();
     }
   });
 
