@@ -2,7 +2,8 @@ import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BackPressureError, diskProblem, errorMessage, forEachEntry, type Logger, readRegularFile } from '../../../core/index.js';
 import { recordHeader, RECORD_HEADER_BYTES, scanSegment, SEGMENT_MAGIC } from './wal-record.js';
-import { type Segment, segmentName, segmentStarts, syncDirectory } from './segments.js';
+import { syncDirectory } from '../../../core/index.js';
+import { type Segment, segmentName, segmentStarts } from './segments.js';
 
 /**
  * A write-ahead log with group commit: `append()` resolves once its record is on disk (fdatasync), and
