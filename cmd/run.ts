@@ -1,4 +1,4 @@
-import { Collector, createLogger, errorMessage, loadConfigFile, type Logger } from '../core/index.js';
+import { Collector, createLogger, errorMessage, loadConfigFile, scrubEnvValues, type Logger } from '../core/index.js';
 import { FACTORIES } from './components.js';
 import { reportFailure } from './report.js';
 import { VERSION } from './version.js';
@@ -22,7 +22,7 @@ export async function runCollector(configFile: string): Promise<number> {
     // Building the graph runs every component's constructor: one that refuses its config is a start failure.
     collector = new Collector(config, { logger, version: VERSION });
   } catch (err) {
-    logger.error({ err: errorMessage(err) }, 'kongtel could not start');
+    logger.error({ err: scrubEnvValues(errorMessage(err), config) }, 'kongtel could not start');
     await flushLogger(logger);
     return 1;
   }
@@ -32,7 +32,8 @@ export async function runCollector(configFile: string): Promise<number> {
   try {
     await collector.start();
   } catch (err) {
-    logger.error({ err: errorMessage(err) }, 'kongtel could not start');
+    // A component's start-up error quotes its config (an address, a path): values from the environment go.
+    logger.error({ err: scrubEnvValues(errorMessage(err), config) }, 'kongtel could not start');
     await flushLogger(logger);
     return 1;
   }

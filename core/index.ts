@@ -10,6 +10,7 @@ export * from './kong/entry.js';
 export * from './kong/decode.js';
 export * from './config/errors.js';
 export * from './config/load.js';
+export { scrubEnvValues } from './config/env_issues.js';
 export * from './pipeline/fanout.js';
 export * from './pipeline/collector.js';
 export * from './net/auth.js';

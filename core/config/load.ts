@@ -50,6 +50,8 @@ export interface CollectorConfig {
   readonly fromEnv: ReadonlySet<string>;
   /** Things worth a warning but not an error (unused components, unset variables). */
   readonly warnings: readonly string[];
+  /** Every non-empty value taken from the environment, so later messages (start-up errors) can hide them. */
+  readonly secrets: Substitution['secrets'];
 }
 
 export function loadConfigFile(file: string, factories: readonly Factory[], env: Env = process.env): CollectorConfig {
@@ -139,7 +141,7 @@ function checkConfig(file: string, factories: readonly Factory[], substitution: 
   }
 
   if (issues.length > 0) throw fail();
-  return { file, components, service: service as ServiceConfig, pipelines, tree, fromEnv: substitution.fromEnv, warnings: warnings.map((w) => scrubEnvValues(w, substitution)) };
+  return { file, components, service: service as ServiceConfig, pipelines, tree, fromEnv: substitution.fromEnv, warnings: warnings.map((w) => scrubEnvValues(w, substitution)), secrets: substitution.secrets };
 }
 
 function isMap(v: unknown): v is Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sendTo } from '../helpers/http_client.js';
@@ -137,5 +138,34 @@ service:
       await backend.stop();
     }
     expectNoSecret(kongtelRun.output(), secrets);
+  });
+
+  it('run: a start-up error about a value from the environment names the variable, not the value', async () => {
+    // A port that is taken: the receiver cannot listen on the address its endpoint variable gives.
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const address = `127.0.0.1:${(taken.address() as { port: number }).port}`;
+    try {
+      const f = configFile(`
+receivers:
+  kong_http_log:
+    endpoint: \${env:LISTEN}
+processors:
+  kong_metrics:
+exporters:
+  prometheus:
+    endpoint: 127.0.0.1:0
+service:
+  telemetry: { metrics: { address: "" } }
+  pipelines:
+    metrics: { receivers: [kong_http_log], processors: [kong_metrics], exporters: [prometheus] }
+`);
+      const r = kongtel(['run', '--config', f], { LISTEN: address });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('receivers.kong_http_log.endpoint: cannot listen on ${env:LISTEN}: the port is in use');
+      expect(r.stdout + r.stderr).not.toContain(address);
+    } finally {
+      taken.close();
+    }
   });
 });
