@@ -52,6 +52,16 @@ export function statusesIn(text: string): number[] {
   return [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
 }
 
+/** `size` bytes that do not compress (a fixed pseudo-random sequence from `seed`), so gzip keeps them large. */
+export function noise(size: number, seed = 1): Buffer {
+  const out = Buffer.alloc(size);
+  for (let i = 0, x = seed >>> 0 || 1; i < size; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
 /** `body` in chunked transfer coding, cut into chunks of `size` bytes, with the last-chunk marker. */
 export function chunked(body: Buffer, size = 16 * 1024): Buffer {
   const parts: Buffer[] = [];

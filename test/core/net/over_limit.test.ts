@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINGER_MS, SelfMetric, SelfTelemetry } from '../../../core/index.js';
 import { startReceiver as startHttpLog } from '../../receivers/kong_http_log/client.js';
 import { startReceiver as startOtlp } from '../../receivers/otlp/client.js';
-import { chunked, rawUpload, type RawAnswer } from '../../helpers/raw_http.js';
+import { chunked, noise, rawUpload, type RawAnswer } from '../../helpers/raw_http.js';
 
 /**
  * Item 3 of issue 9: a body over max_request_body_size must be answered 413 and the client must be able
@@ -50,12 +50,8 @@ const RECEIVERS: readonly Receiver[] = [
   },
 ];
 
-/** 2 MB that does not compress (a fixed pseudo-random sequence): gzipped, still over 1 MiB on the wire. */
-const TWO_MB = Buffer.alloc(2 * 1000 * 1000);
-for (let i = 0, x = 1; i < TWO_MB.length; i++) {
-  x = (x * 1103515245 + 12345) >>> 0;
-  TWO_MB[i] = x >>> 24;
-}
+/** 2 MB that does not compress: gzipped, still over 1 MiB on the wire. */
+const TWO_MB = noise(2 * 1000 * 1000);
 /** 2 MB of one repeated byte: a few KiB gzipped, so only the inflated size is over the limit. */
 const TWO_MB_ZEROS = Buffer.alloc(2 * 1000 * 1000, 0x20);
 
