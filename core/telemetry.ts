@@ -82,6 +82,12 @@ export class SelfTelemetry {
     return total;
   }
 
+  /**
+   * One string, unlike the exporter's streamed `/metrics`: this page's series are bounded by the
+   * configuration, not by what clients send (component ids × fixed reasons, the status codes kongtel
+   * itself answers, configured scrape targets, kong_metrics' own instrument names), a few hundred lines.
+   * A label value taken from client input must never be added here; count such things under a reason.
+   */
   renderPrometheus(): string {
     const out: string[] = [];
     for (const [name, f] of [...this.families].sort(([a], [b]) => a.localeCompare(b))) {

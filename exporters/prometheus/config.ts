@@ -60,7 +60,9 @@ export const prometheusConfigSchema = z.strictObject({
   /**
    * Most streams held, each resource counting one more (its target_info); points of new streams past
    * it are dropped and counted. Named after the Collector's deltatocumulative `max_streams`, which
-   * bounds the same state (deltas added up per stream) the same way (new streams dropped).
+   * bounds the same state (deltas added up per stream) the same way (new streams dropped; its README
+   * at open-telemetry/opentelemetry-collector-contrib@eacabceb71c238c211680bfabaeae46fe1525895). The
+   * Collector's prometheus exporter has no such bound; Prometheus' `sample_limit` is the scraper's.
    */
   max_streams: z
     .number({ error: 'must be a whole number of streams, e.g. 100000' })

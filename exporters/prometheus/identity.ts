@@ -37,6 +37,20 @@ export function flat(s: string): string {
   return s;
 }
 
+/** A lone surrogate: a UTF-16 code unit that is not half of a pair. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The text as it will read on the wire: UTF-8 cannot carry a lone surrogate, so it goes out as U+FFFD,
+ * and two label sets that differ only there would be two identical series on the page (a duplicate
+ * Prometheus refuses). Applied to label text before it names a series, so they are one series.
+ * (`String.prototype.toWellFormed` does this from ES2024; the project's lib is ES2023.)
+ */
+export function wellFormed(s: string): string {
+  LONE_SURROGATE.lastIndex = 0;
+  return LONE_SURROGATE.test(s) ? s.replace(LONE_SURROGATE, '\uFFFD') : s;
+}
+
 function part(s: string): string {
   return `${s.length}:${s}`;
 }

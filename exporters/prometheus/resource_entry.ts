@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { flat } from './identity.js';
+import { flat, wellFormed } from './identity.js';
 import { attributeLabels, attributeText, labelText, type DroppedAttribute } from './labels.js';
 
 /**
@@ -39,7 +39,7 @@ export function resourceEntry(key: string, attributes: Attributes, dropped?: Dro
     const labels = attributeLabels(rest, undefined, dropped);
     if (job !== '') labels.set('job', job);
     if (instance !== '') labels.set('instance', instance);
-    targetInfo = flat(labelText(labels));
+    targetInfo = flat(wellFormed(labelText(labels)));
   }
   const targetKey = job === '' && instance === '' ? `\u0001${targetInfo ?? ''}` : `${job}\u0000${instance}`;
   return { key, attributes, job, instance, targetInfo, targetKey, streams: 0, seq: 0 };

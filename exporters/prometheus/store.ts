@@ -2,7 +2,7 @@ import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { hasNoRecordedValue, hrTimeToMs } from '../../core/index.js';
-import { attributesKey, flat, metricKey } from './identity.js';
+import { attributesKey, flat, metricKey, wellFormed } from './identity.js';
 import type { LabelMap } from './labels.js';
 import type { OtelMetricKind } from './naming.js';
 import { resourceEntry, type ResourceEntry } from './resource_entry.js';
@@ -247,7 +247,7 @@ export class SeriesStore {
     } else if (family.type !== target.type) {
       return undefined;
     }
-    const labels = flat(seriesLabels(target, attrs, resource, scope, this.options));
+    const labels = flat(wellFormed(seriesLabels(target, attrs, resource, scope, this.options)));
     let series = family.series.get(labels);
     if (!series) {
       series = newSeries(family, labels, ++this.seqCounter);

@@ -81,6 +81,15 @@ describe('GET /metrics on a real loopback socket', () => {
     }
   });
 
+  it('label values that differ only in ill-formed UTF-16 are one series on the wire, not a duplicate', async () => {
+    const { exporter } = await serving();
+    await exporter.consume(
+      batchOf(sum('lone', '', [{ attrs: { v: '\uD800' }, value: 1 }, { attrs: { v: '\uDC00' }, value: 2 }, { attrs: { v: '\uFFFD' }, value: 4 }], { temporality: 'delta' })),
+    );
+    const lines = (await httpCall(exporter.address.port, '/metrics')).body.toString('utf8').split('\n').filter((l) => l.startsWith('lone_total'));
+    expect(lines).toEqual(['lone_total{v="\uFFFD",job="kongtel",instance="pod-1"} 7']);
+  });
+
   it('a taken port fails start-up with the key and the fix', async () => {
     const first = await serving();
     const second = harness({ endpoint: `127.0.0.1:${first.exporter.address.port}` });
