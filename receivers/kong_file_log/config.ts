@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import { byteSize, duration } from '../../core/index.js';
+import { globSyntaxProblem } from './glob_syntax.js';
 
 const MIB = 1024 * 1024;
 
-const globList = z.array(z.string().min(1, 'must not be empty; write a path or glob such as "/var/log/kong/*.log"'));
+const glob = z
+  .string()
+  .min(1, 'must not be empty; write a path or glob such as "/var/log/kong/*.log"')
+  .superRefine((pattern, ctx) => {
+    const problem = globSyntaxProblem(pattern);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const globList = z.array(glob);
 
 export const kongFileLogConfigSchema = z.strictObject({
   include: globList.min(1, 'list at least one path or glob, e.g. ["/var/log/kong/*.log"] (the `path` of Kong\'s file-log plugin)'),

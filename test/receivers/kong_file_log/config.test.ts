@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { ConfigError, formatIssue, parseConfig } from '../../../core/index.js';
 import { kongFileLogReceiverFactory } from '../../../receivers/kong_file_log/index.js';
 
 const schema = kongFileLogReceiverFactory.configSchema;
@@ -55,11 +56,59 @@ describe('kong_file_log config', () => {
     expect(issue?.message).toContain(says);
   });
 
+  it.each([
+    // doublestar's ValidatePattern refuses these; minimatch would quietly read them as plain characters.
+    { name: 'an unclosed class', glob: '/var/log/kong/[ab.log', says: '`[` at character 15 is never closed' },
+    { name: 'an empty class', glob: '/var/log/kong/[].log', says: '`[` at character 15 opens an empty class' },
+    { name: 'an empty negated class', glob: '/var/log/kong/[!].log', says: '`[` at character 15 opens an empty class' },
+    { name: 'an unclosed brace', glob: '/var/log/kong/{access,admin.log', says: '`{` at character 15 is never closed' },
+    { name: 'an unclosed nested brace', glob: '/var/log/{kong,nginx/{a,b}/*.log', says: '`{` at character 10 is never closed' },
+    { name: 'a brace that closes nothing', glob: '/var/log/kong/access}.log', says: '`}` at character 21 closes no `{`' },
+    { name: 'a trailing backslash', glob: '/var/log/kong/access.log\\', says: 'ends in a lone `\\`' },
+    // minimatch (bash) reads `{a}` as plain text and `{1..3}` as a range; doublestar as one alternative.
+    { name: 'a brace with one alternative', glob: '/var/log/kong/{access}.log', says: '`{` at character 15 holds one alternative' },
+    { name: 'a range', glob: '/var/log/kong/node-{1..3}.log', says: 'write {1,2,3}' },
+    { name: 'too many alternatives', glob: `/var/log/${'{a,b}'.repeat(11)}.log`, says: 'more than 1024 alternatives' },
+  ])('refuses $name in include and exclude', ({ glob, says }) => {
+    for (const key of ['include', 'exclude'] as const) {
+      const result = schema.safeParse({ include: ['/var/log/kong/*.log'], [key]: ['/var/log/kong/ok-{a,b}.log', glob] });
+      expect(result.success, key).toBe(false);
+      const issue = (result.error?.issues ?? []).find((i) => i.path.join('.') === `${key}.1`);
+      expect(issue?.message, JSON.stringify(result.error?.issues)).toContain(says);
+    }
+  });
+
+  it('accepts what doublestar accepts: escapes, classes holding `{` or `,`, empty alternatives', () => {
+    const globs = ['/var/log/kong/\\{a\\}.log', '/var/log/kong/[{,]*.log', '/var/log/kong/some{thing,}.log', '/var/log/kong/a,b.log', '/var/log/kong/[]a]'];
+    expect(schema.safeParse({ include: globs.slice(0, 4) }).success).toBe(true);
+    // `[]a]` is a class of `]` and `a` in bash, but an empty class and a stray `]` to doublestar: refused.
+    expect(schema.safeParse({ include: globs.slice(4) }).success).toBe(false);
+  });
+
+  it('names a bad glob by its key path in the config file, and says the fix', () => {
+    const yaml = 'receivers:\n  kong_file_log:\n    include: [/var/log/kong/*.log, "/var/log/kong/{access,admin.log"]\n';
+    let messages: string[] = [];
+    try {
+      parseConfig(yaml, 'kongtel.yaml', [kongFileLogReceiverFactory], {});
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      messages = err.issues.map(formatIssue);
+    }
+    expect(messages).toContain(
+      'receivers.kong_file_log.include[1]: `{` at character 15 is never closed: close it with `}`, or write `\\{` for a literal `{`',
+    );
+  });
+
   it('accepts the README example', () => {
     const readme = readFileSync(new URL('../../../receivers/kong_file_log/README.md', import.meta.url), 'utf8');
     const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
     expect(blocks).toHaveLength(1);
     const doc = parseYaml(blocks[0]) as { receivers: Record<string, unknown> };
-    expect(schema.parse(doc.receivers.kong_file_log)).toMatchObject({ include: ['/var/log/kong/*.log'], start_at: 'end', storage: '/var/lib/kongtel' });
+    expect(schema.parse(doc.receivers.kong_file_log)).toMatchObject({
+      include: ['/var/log/kong/*.log'],
+      exclude: ['/var/log/kong/{error,admin_access}.log'],
+      start_at: 'end',
+      storage: '/var/lib/kongtel',
+    });
   });
 });

@@ -194,6 +194,32 @@ describe('kong_file_log globs', () => {
     expect(h.next.ids().sort()).toEqual([...ids('a', 0, 3), ...ids('b', 0, 4), ...ids('c', 0, 5)].sort());
   });
 
+  it('tails what brace globs name, nested and with **, dotfiles included, and nothing a brace exclude names', async () => {
+    for (const d of ['kong', join('nginx', 'node-1'), 'other']) mkdirSync(join(dir, d), { recursive: true });
+    append(join(dir, 'kong', 'access.log'), ids('access', 0, 2));
+    append(join(dir, 'kong', 'admin.log'), ids('admin', 0, 3));
+    append(join(dir, 'kong', 'error.log'), ids('error', 0, 4));
+    append(join(dir, 'kong', '.hidden.log'), ids('hidden', 0, 5));
+    append(join(dir, 'nginx', 'node-1', 'x.log'), ids('nginx', 0, 6));
+    append(join(dir, 'other', 'y.log'), ids('other', 0, 7));
+    h = await startReceiver({
+      include: [join(dir, '{kong,nginx}', '**', '*.log')],
+      exclude: [join(dir, 'kong', '{error,admin}.log')],
+      start_at: 'beginning',
+    });
+    await until('13 entries', () => h!.accepted() >= 13);
+    await sleep(60);
+    expect(h.next.ids().sort()).toEqual([...ids('access', 0, 2), ...ids('hidden', 0, 5), ...ids('nginx', 0, 6)].sort());
+  });
+
+  it('tails the files a brace alternative names, empty alternatives included', async () => {
+    for (const name of ['access', 'admin', 'admin_access', 'error']) append(join(dir, `${name}.log`), ids(name, 0, 2));
+    h = await startReceiver({ include: [join(dir, '{access,admin{,_access}}.log')], start_at: 'beginning' });
+    await until('6 entries', () => h!.accepted() >= 6);
+    await sleep(60);
+    expect(h.next.ids().sort()).toEqual([...ids('access', 0, 2), ...ids('admin', 0, 2), ...ids('admin_access', 0, 2)].sort());
+  });
+
   it('warns once when nothing matches yet, and picks the file up when it appears', async () => {
     h = await startReceiver({ include: [join(dir, 'not-yet', '*.log')] });
     await sleep(60);
