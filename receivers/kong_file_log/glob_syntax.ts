@@ -9,7 +9,7 @@ export const MAX_ALTERNATIVES = 1024;
  * which the Collector's filelog receiver applies to `include` and `exclude` at config time; minimatch
  * itself never refuses a pattern, it reads a broken one as plain characters (bash's way), so a typo would
  * silently match nothing. Hand-written because no library states doublestar's rules; it also refuses what
- * minimatch would read otherwise than doublestar (`{a}`, `{1..3}`, `,`/`{`/`}` in a class inside braces).
+ * minimatch would read otherwise than doublestar (`{a}`, `{1..3}`, `{` or `}` in a class, `,` in a class in braces).
  * Positions are 1-based characters; the pattern itself is not quoted, it may come from `${env:…}`.
  */
 export function globSyntaxProblem(pattern: string): string | undefined {
@@ -50,8 +50,8 @@ function classEnd(pattern: string, open: number, inBraces: boolean): number | st
     const c = pattern[i];
     if (c === '\\') i++;
     else if (c === ']') return i;
-    // brace expansion runs first and does not see classes: here these would end or split the alternative.
-    else if (inBraces && (c === ',' || c === '{' || c === '}')) return `\`${c}\` at character ${i + 1} is in a class inside braces: write \`\\${c}\``;
+    // Brace expansion runs first and does not see classes: it would expand `[{a,b}]` and split `{[,],c}`.
+    else if (c === '{' || c === '}' || (inBraces && c === ',')) return `\`${c}\` at character ${i + 1} is inside a \`[class]\`: write \`\\${c}\``;
   }
   return `\`[\` at character ${open + 1} is never closed: close it with \`]\`, or write \`\\[\` for a literal \`[\``;
 }

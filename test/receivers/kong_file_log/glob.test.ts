@@ -49,6 +49,8 @@ describe('compileGlob', () => {
     { glob: '/var/log/kong/\\*.log', path: '/var/log/kong/a.log', match: false },
     { glob: '/var/log/kong/\\{a,b\\}.log', path: '/var/log/kong/{a,b}.log', match: true },
     { glob: '/var/log/kong/{[ab],c}.log', path: '/var/log/kong/b.log', match: true },
+    { glob: '/var/log/kong/[\\{,]*.log', path: '/var/log/kong/{a.log', match: true },
+    { glob: '/var/log/kong/{[\\,a],b}.log', path: '/var/log/kong/,.log', match: true },
     // A mid-segment `**` is a `*` (doublestar: "behaves like bash's globstar option").
     { glob: '/var/log/a**.log', path: '/var/log/abc.log', match: true },
     { glob: '/var/log/a**.log', path: '/var/log/a/b.log', match: false },
