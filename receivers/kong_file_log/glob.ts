@@ -8,8 +8,10 @@ import { errnoCode, forEachEntry } from '../../core/index.js';
  * `{alt1,...}` (nested, empty alternatives allowed), `**` as a whole segment and `\` escaping. minimatch
  * rather than picomatch: picomatch reads `(a|b)` as a regex group and `a|b` as an alternation, strips
  * double quotes and needs `posix` for `[!x]`, where doublestar sees plain characters; minimatch with
- * `noext` does not, and it lists the brace alternatives as segments and matches directory prefixes
- * (`partial`), which the walk below prunes with. The options that give doublestar's meaning:
+ * `noext` does not, it lists the brace alternatives as segments and matches directory prefixes
+ * (`partial`), which the walk below prunes with, and since v11 it matches without regular expressions,
+ * so no glob can backtrack for seconds on a long name (the regex the hand-written globs compiled to did).
+ * The options that give doublestar's meaning:
  */
 export const GLOB_OPTIONS: MinimatchOptions = {
   // doublestar has no hidden files: `*`, `?` and `**` match names starting with `.` like any other.
