@@ -76,6 +76,7 @@ export class Collector implements Host, CoverageHost {
     return this.graph.extensions.find((e) => e.id === id)?.component;
   }
 
+  /** Durable mode: how far the log `source` is covered by its pipeline's exporters (core/durable). */
   coveredPosition(source: string): number | undefined {
     return this.coverage.coveredPosition(source);
   }
