@@ -35,8 +35,8 @@ export function metricBatch(resourceMetrics: readonly ResourceMetrics[]): Metric
 /**
  * A copy of its own for a consumer that declares `mutatesData` (the fan-out makes it, as the Collector's
  * fan-out uses pdata's CopyTo). The resource is shared: the SDK's `Resource` is immutable (`merge`
- * returns a new one), so a consumer that changes resource attributes sets a new resource. `covers` is
- * shared too: nothing changes a log position.
+ * returns a new one), so a consumer that changes resource attributes sets a new resource. The batch's
+ * other fields are kept as they are.
  */
 export function cloneBatch(batch: Batch): Batch {
   if (batch.signal === 'logs') return { ...batch, entries: structuredClone(batch.entries) };
