@@ -5,7 +5,7 @@ import { isBackPressure } from '../errors.js';
 /**
  * One receiver feeding several pipelines, one pipeline feeding several exporters, and — as `fanout([c])`
  * — every other edge of the graph, so the contract's batch rule (`Consumer` in component.ts) is kept in
- * one place: consumers that do not declare `mutatesData` share the very batch; each one that does gets a
+ * one place: consumers that do not declare `MutatesData` share the very batch; each one that does gets a
  * copy of its own.
  *
  * The Collector's fan-out (internal/fanoutconsumer/metrics.go, open-telemetry/opentelemetry-collector@
