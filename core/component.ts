@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Resource } from '@opentelemetry/resources';
 import type { Batch, Signal } from './data.js';
 import type { Clock } from './clock.js';
+import type { DurableCapability } from './durable/capability.js';
 import type { Logger } from './logger.js';
 import type { SelfTelemetry } from './telemetry.js';
 
@@ -9,9 +10,21 @@ import type { SelfTelemetry } from './telemetry.js';
  * Where data goes next. The promise settles when the batch is accepted downstream; a rejection carries
  * back-pressure (`BackPressureError`) or bad data (`PermanentError`) to the receiver, which maps it to
  * its protocol's answer.
+ *
+ * One rule for batches: a batch, and everything reachable from it, is read-only — to every consumer that
+ * receives it, and to the component that emitted it once it has. Several consumers may hold one batch,
+ * and components keep references into what they took and emitted (cumulativetodelta's baselines, the
+ * batch processor's buffer). A consumer that must change what it is given implements `MutatesData`; the
+ * pipeline then hands it a copy of its own (`fanout`), as the Collector does for a consumer whose
+ * `Capabilities()` say `MutatesData`.
  */
 export interface Consumer {
   consume(batch: Batch): Promise<void>;
+}
+
+/** What a consumer whose `consume` changes the batch it is given (or anything in it) implements too. */
+export interface MutatesData {
+  readonly mutatesData: true;
 }
 
 export type CollectorStatus = 'starting' | 'running' | 'stopping' | 'stopped';
@@ -19,24 +32,6 @@ export type CollectorStatus = 'starting' | 'running' | 'stopping' | 'stopped';
 /** What a component may ask of the running collector. */
 export interface Host {
   status(): CollectorStatus;
-  /**
-   * Durable mode (docs/durability.md): how far the write-ahead log `source` is covered by data the
-   * exporters of its pipeline hold durably or delivered — the lowest position over those exporters;
-   * undefined when any of them has recorded nothing for it (then the whole retained log is replayed).
-   */
-  coveredPosition?(source: string): number | undefined;
-}
-
-/**
- * An exporter that stores `MetricBatch.covers` with the data, atomically, and reports per source the
- * highest position among what it holds durably, delivered, or dropped for good.
- */
-export interface LogPositionRecorder {
-  coveredPositions(): ReadonlyMap<string, number>;
-}
-
-export function isLogPositionRecorder(c: object): c is LogPositionRecorder {
-  return typeof (c as Partial<LogPositionRecorder>).coveredPositions === 'function';
 }
 
 export interface Component {
@@ -72,6 +67,8 @@ export interface ComponentContext {
 interface FactoryBase<C> {
   readonly type: string;
   readonly configSchema: z.ZodType<C>;
+  /** Durable mode's optional capability (core/durable, docs/durability.md): processors and exporters. */
+  readonly durable?: DurableCapability<C>;
 }
 
 export interface ReceiverFactory<C = unknown> extends FactoryBase<C> {
@@ -87,27 +84,12 @@ export interface ProcessorFactory<C = unknown> extends FactoryBase<C> {
   readonly accepts: readonly Signal[];
   /** What it emits for a given input (kong_metrics turns logs into metrics; the rest pass the signal on). */
   produces(input: Signal): Signal;
-  /**
-   * The config key that turned durable mode on (e.g. `storage`), or undefined when it is off. The config
-   * loader then requires every exporter of the processor's pipelines to record log positions.
-   */
-  logPositionsKey?(config: C): string | undefined;
-  /**
-   * True when the processor puts `MetricBatch.covers` on what it emits for what it took (and reports
-   * downstream refusals back), so it may follow a durable processor. Absent: it may not.
-   */
-  readonly passesLogPositions?: boolean;
   create(config: C, ctx: ComponentContext, next: Consumer): Processor;
 }
 
 export interface ExporterFactory<C = unknown> extends FactoryBase<C> {
   readonly kind: 'exporter';
   readonly accepts: readonly Signal[];
-  /**
-   * Whether this config makes the exporter a `LogPositionRecorder`: true, or what to change so it is one
-   * (e.g. "set sending_queue.storage"). Absent: it never can.
-   */
-  recordsLogPositions?(config: C): true | string;
   create(config: C, ctx: ComponentContext): Exporter;
 }
 

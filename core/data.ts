@@ -1,4 +1,5 @@
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { LogPosition } from './durable/positions.js';
 import type { KongLogEntry } from './kong/entry.js';
 
 /** The two kinds of data that travel through a pipeline. */
@@ -17,19 +18,8 @@ export interface LogBatch {
 export interface MetricBatch {
   readonly signal: 'metrics';
   readonly resourceMetrics: readonly ResourceMetrics[];
-  /**
-   * Durable mode (docs/durability.md): this batch, together with everything emitted before it, holds every
-   * entry of each source's write-ahead log up to `position`. Processors carry it onto what they emit; an
-   * exporter that records log positions stores it with the data, atomically.
-   */
+  /** Belongs to durable mode (core/durable): how far write-ahead logs are reflected; absent otherwise. */
   readonly covers?: readonly LogPosition[];
-}
-
-/** How far a write-ahead log (a `source`) is reflected in emitted data: its entries up to `position`. */
-export interface LogPosition {
-  readonly source: string;
-  /** Monotonic within a source; safe up to 2^53. */
-  readonly position: number;
 }
 
 export type Batch = LogBatch | MetricBatch;
@@ -38,29 +28,25 @@ export function logBatch(entries: readonly KongLogEntry[]): LogBatch {
   return { signal: 'logs', entries };
 }
 
-export function metricBatch(resourceMetrics: readonly ResourceMetrics[], covers?: readonly LogPosition[]): MetricBatch {
-  return covers === undefined || covers.length === 0 ? { signal: 'metrics', resourceMetrics } : { signal: 'metrics', resourceMetrics, covers };
+export function metricBatch(resourceMetrics: readonly ResourceMetrics[]): MetricBatch {
+  return { signal: 'metrics', resourceMetrics };
 }
 
 /**
- * The source name of a durable processor instance: processors are per pipeline, so the pair is unique.
- * Ids never hold whitespace, so the name splits back unambiguously.
+ * A copy of its own for a consumer that declares `mutatesData` (the fan-out makes it, as the Collector's
+ * fan-out uses pdata's CopyTo). The resource is shared: the SDK's `Resource` is immutable (`merge`
+ * returns a new one), so a consumer that changes resource attributes sets a new resource. The batch's
+ * other fields are kept as they are.
  */
-export function logPositionSource(processorId: string, pipelineId: string | undefined): string {
-  return `${processorId} in ${pipelineId ?? '-'}`;
-}
-
-/** Merges covers, keeping the highest position per source (positions only grow). */
-export function mergeCovers(into: Map<string, number>, covers: readonly LogPosition[] | undefined): void {
-  if (covers === undefined) return;
-  for (const c of covers) {
-    const held = into.get(c.source);
-    if (held === undefined || c.position > held) into.set(c.source, c.position);
-  }
-}
-
-export function coversOf(positions: ReadonlyMap<string, number>): LogPosition[] {
-  return [...positions].map(([source, position]) => ({ source, position }));
+export function cloneBatch(batch: Batch): Batch {
+  if (batch.signal === 'logs') return { ...batch, entries: structuredClone(batch.entries) };
+  return {
+    ...batch,
+    resourceMetrics: batch.resourceMetrics.map((rm) => ({
+      ...rm,
+      scopeMetrics: rm.scopeMetrics.map((sm) => ({ ...sm, scope: { ...sm.scope }, metrics: sm.metrics.map((m) => structuredClone(m)) })),
+    })),
+  };
 }
 
 /** Number of data points in a metric batch (what self-telemetry counts for metrics). */

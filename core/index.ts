@@ -1,31 +1,117 @@
-export * from './data.js';
-export * from './errors.js';
-export * from './clock.js';
-export * from './logger.js';
-export * from './redact.js';
-export * from './telemetry.js';
-export * from './component.js';
-export * from './config/units.js';
-export * from './kong/entry.js';
-export * from './kong/decode.js';
-export * from './config/errors.js';
-export * from './config/load.js';
+/**
+ * What components may use of core/, by concept. Components import from here, never from core's files;
+ * core/ imports no component.
+ */
+
+// The data model: what travels through a pipeline (data.ts).
+export {
+  type Batch,
+  cloneBatch,
+  countDataPoints,
+  type DataPointFlags,
+  FLAG_NO_RECORDED_VALUE,
+  hasNoRecordedValue,
+  type LogBatch,
+  logBatch,
+  type MetricBatch,
+  metricBatch,
+  type Signal,
+} from './data.js';
+
+// The component contract: consumers, components, the host, factories (component.ts).
+export type {
+  CollectorStatus,
+  Component,
+  ComponentContext,
+  ComponentKind,
+  Consumer,
+  Exporter,
+  ExporterFactory,
+  Extension,
+  ExtensionFactory,
+  Factory,
+  Host,
+  MutatesData,
+  Processor,
+  ProcessorFactory,
+  Receiver,
+  ReceiverFactory,
+} from './component.js';
+
+// How a consumer says "retry" or "bad data" (errors.ts).
+export { BackPressureError, errorMessage, isBackPressure, PermanentError } from './errors.js';
+
+// The pipeline graph: fan-out, and the running collector (pipeline/).
+export { fanout, FanoutConsumer } from './pipeline/fanout.js';
+export { Collector, type CollectorOptions } from './pipeline/collector.js';
+
+// Durable mode, one optional capability (durable/, docs/durability.md).
+export {
+  coveredPosition,
+  type CoverageHost,
+  coversOf,
+  type DurableCapability,
+  isLogPositionRecorder,
+  type LogPosition,
+  type LogPositionRecorder,
+  logPositionSource,
+  mergeCovers,
+  withCovers,
+} from './durable/index.js';
+
+// Config loading and its errors (config/).
+export { type CollectorConfig, type ComponentConfig, loadConfigFile, parseConfig, type PipelineConfig, type Section } from './config/load.js';
+export { ConfigError, type ConfigIssue, formatIssue, joinPath } from './config/errors.js';
 export { scrubEnvValues } from './config/env_issues.js';
-export * from './pipeline/fanout.js';
-export * from './pipeline/collector.js';
-export * from './net/auth.js';
-export * from './net/body.js';
-export * from './net/tls.js';
-export * from './net/listen.js';
-export * from './net/http_server.js';
-export * from './kong/receiver_telemetry.js';
-export * from './net/http_listener.js';
-export * from './net/server_config.js';
-export * from './net/connection_guard.js';
-export * from './net/lingering_close.js';
 export { closest } from './config/zod-issues.js';
-export * from './fs/disk_problem.js';
-export * from './fs/dir_entries.js';
-export * from './fs/regular_file.js';
-export * from './fs/sync_dir.js';
-export * from './fs/move_aside.js';
+// Config value types components put in their schemas: durations, sizes, endpoints.
+export { byteSize, duration, endpoint, type HostPort, MAX_DURATION_MS, parseDuration, parseEndpoint, parseSize } from './config/units.js';
+
+// Time, injected so interval and retry logic is tested without sleeping (clock.ts).
+export { type Clock, hrTimeToMs, ManualClock, msToHrTime, systemClock, type Timer } from './clock.js';
+// Logging, and keeping secrets out of it (logger.ts, redact.ts).
+export { createLogger, type Logger, type LogLevel, silentLogger } from './logger.js';
+export { defineKey, isSecretKey, REDACTED, redactConfig, redactForLog, redactUrls } from './redact.js';
+// Self-telemetry: the collector's own metrics (telemetry.ts).
+export { type CounterHandle, type GaugeHandle, type Labels, SelfMetric, SelfTelemetry } from './telemetry.js';
+
+// Kong log entries: their shape, decoding, and what the Kong log receivers count (kong/).
+export { isObject, type JsonObject, type KongLogEntry, numberField, stringField } from './kong/entry.js';
+export {
+  decodeEntryText,
+  type DecodedEntries,
+  type DecodedEntry,
+  decodeJsonText,
+  decodeParsedBody,
+  describeRejected,
+  parseErrorWithoutInput,
+  type RejectedCode,
+  type RejectedEntry,
+  unusableReason,
+} from './kong/decode.js';
+export { LogReceiverTelemetry, type RefusedReason, type RejectedReason } from './kong/receiver_telemetry.js';
+
+// Servers receivers and exporters listen with: auth, TLS, bodies, connection limits (net/).
+export { answeredUnauthorized, type AuthConfig, Authenticator, authSchema, decodeBasicCredentials } from './net/auth.js';
+export { type BodyEncoding, bodyEncodingOf, type BodyResult, readBody } from './net/body.js';
+export { readTlsMaterial, type TlsMaterial, type TlsServerConfig, tlsServerOptions, tlsServerSchema } from './net/tls.js';
+export { listen, listenError } from './net/listen.js';
+export { createHttpServer, type GuardedHttpServer, type ListenerContext } from './net/http_server.js';
+export { HttpListener, SHUTDOWN_GRACE_MS } from './net/http_listener.js';
+export {
+  DEFAULT_MAX_CONNECTIONS,
+  headerTimeoutIssue,
+  type HttpServerDefaults,
+  httpServerKeys,
+  type HttpServerSettings,
+  maxConnections,
+} from './net/server_config.js';
+export { type ClosedReason, ConnectionGuard, type ConnectionGuardOptions } from './net/connection_guard.js';
+export { ClientErrorAnswers, endAnswer, LINGER_MS, lingerBytes, type OnCut } from './net/lingering_close.js';
+
+// Files and directories kept on disk: queues, logs, checkpoints (fs/).
+export { diskProblem, errnoCode } from './fs/disk_problem.js';
+export { type EntryKind, forEachEntry } from './fs/dir_entries.js';
+export { FileTooLargeError, NotRegularFileError, type OpenedFile, openRegularFile, readRegularFile } from './fs/regular_file.js';
+export { syncDirectory } from './fs/sync_dir.js';
+export { moveAside } from './fs/move_aside.js';

@@ -3,7 +3,8 @@ import { errorMessage } from '../errors.js';
 import { substituteEnv, type Env, type Substitution } from './env.js';
 import { explainEnv, scrubEnvValues } from './env_issues.js';
 import { ConfigError, joinPath, type ConfigIssue } from './errors.js';
-import { checkExtensions, checkLogPositions, checkPipeline, unusedComponents, type Components, type Written } from './graph.js';
+import { checkDurablePipeline } from '../durable/check.js';
+import { checkExtensions, checkPipeline, unusedComponents, type Components, type Written } from '../pipeline/graph.js';
 import { parseAt } from './schema_parse.js';
 import { pipelineSchema, serviceSchema, type ServiceConfig } from './service.js';
 import { parseYamlTree, readConfigText } from './yaml.js';
@@ -126,12 +127,12 @@ function checkConfig(file: string, factories: readonly Factory[], substitution: 
       }
       const p = parsed.data;
       const pipeline: PipelineConfig = { id, receivers: p.receivers, processors: p.processors, exporters: p.exporters };
-      // The graph checks call each factory's own hooks (logPositionsKey, recordsLogPositions): a throw there
-      // is a config error of this pipeline.
+      // The graph checks call each factory's own hooks (its durable capability): a throw there is a
+      // config error of this pipeline.
       try {
         if (checkPipeline(pipeline, components, written, issues)) {
           pipelines.push(pipeline);
-          checkLogPositions(pipeline, components, issues);
+          checkDurablePipeline(pipeline, components, issues);
         }
       } catch (err) {
         issues.push({ path, message: `could not be checked (${errorMessage(err)}); this is a bug in kongtel, please report it` });

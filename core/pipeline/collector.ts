@@ -1,26 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import type {
-  CollectorStatus,
-  Component,
-  ComponentContext,
-  ComponentKind,
-  Consumer,
-  Exporter,
-  Extension,
-  Host,
-  Processor,
-  Receiver,
-} from '../component.js';
-import { isLogPositionRecorder } from '../component.js';
-import { logPositionSource } from '../data.js';
+import type { CollectorStatus, Component, ComponentContext, ComponentKind, Exporter, Extension, Host, Receiver } from '../component.js';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import type { CollectorConfig } from '../config/load.js';
+import { type CoverageHost, LogCoverage } from '../durable/index.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { SelfTelemetry } from '../telemetry.js';
-import { fanout } from './fanout.js';
+import { buildGraph, type Graph } from './build.js';
 import { SelfMetricsServer } from './self_metrics_server.js';
 
 export interface CollectorOptions {
@@ -30,30 +18,21 @@ export interface CollectorOptions {
   readonly version?: string;
 }
 
-interface Started<T extends Component> {
-  readonly id: string;
-  readonly component: T;
-}
-
 /**
- * The pipeline graph, built from `service.pipelines` as the Collector builds it: one instance per
- * receiver id (fanning out to every pipeline that names it), one instance per exporter id (shared by
- * pipelines), and processors per pipeline. Starts downstream first, so no data arrives before its
- * consumers are ready; shuts down upstream first, so kong_metrics' final emission reaches live exporters.
+ * The running service: builds the pipeline graph (build.ts), starts it downstream first, so no data
+ * arrives before its consumers are ready, and shuts it down upstream first, so kong_metrics' final
+ * emission reaches live exporters. It is the `Host` components start with.
  */
-export class Collector implements Host {
+export class Collector implements Host, CoverageHost {
   readonly telemetry: SelfTelemetry;
   readonly resource: Resource;
   private state: CollectorStatus = 'starting';
   private readonly clock: Clock;
-  private readonly extensions: Started<Extension>[] = [];
-  private readonly exporters = new Map<string, Exporter>();
-  private readonly pipelineProcessors: { pipeline: string; processors: Started<Processor>[] }[] = [];
-  private readonly receivers = new Map<string, Receiver>();
+  private readonly graph: Graph;
+  /** Durable mode (core/durable): how far each write-ahead log is covered by its pipeline's exporters. */
+  private readonly coverage: LogCoverage;
   private selfMetrics: SelfMetricsServer | undefined;
   private readonly started: Component[] = [];
-  /** Durable mode: each processor instance's log source → the exporters its emissions reach. */
-  private readonly sourceExporters = new Map<string, readonly Exporter[]>();
 
   constructor(
     private readonly config: CollectorConfig,
@@ -67,7 +46,8 @@ export class Collector implements Host {
       'service.instance.id': randomUUID(),
       ...config.service.telemetry.resource,
     });
-    this.build();
+    this.graph = buildGraph(config, (id, kind, pipelineId) => this.context(id, kind, pipelineId));
+    this.coverage = new LogCoverage(this.graph.pipelines);
     this.observeProcess();
   }
 
@@ -85,30 +65,20 @@ export class Collector implements Host {
   }
 
   receiver(id: string): Receiver | undefined {
-    return this.receivers.get(id);
+    return this.graph.receivers.get(id);
   }
 
   exporter(id: string): Exporter | undefined {
-    return this.exporters.get(id);
+    return this.graph.exporters.get(id);
   }
 
   extension(id: string): Extension | undefined {
-    return this.extensions.find((e) => e.id === id)?.component;
+    return this.graph.extensions.find((e) => e.id === id)?.component;
   }
 
-  /**
-   * The lowest position over the exporters fed by the source's processor that record positions: what
-   * every one of them holds. Undefined when one has nothing for the source (e.g. it is new).
-   */
+  /** Durable mode: how far the log `source` is covered by its pipeline's exporters (core/durable). */
   coveredPosition(source: string): number | undefined {
-    let lowest: number | undefined;
-    for (const e of this.sourceExporters.get(source) ?? []) {
-      if (!isLogPositionRecorder(e)) continue;
-      const p = e.coveredPositions().get(source);
-      if (p === undefined) return undefined;
-      lowest = lowest === undefined ? p : Math.min(lowest, p);
-    }
-    return lowest;
+    return this.coverage.coveredPosition(source);
   }
 
   private context(id: string, kind: ComponentKind, pipelineId?: string): ComponentContext {
@@ -125,59 +95,17 @@ export class Collector implements Host {
     };
   }
 
-  private build(): void {
-    const { components, service, pipelines } = this.config;
-    for (const id of service.extensions) {
-      const c = components.extensions.get(id);
-      if (c?.factory.kind === 'extension') this.extensions.push({ id, component: c.factory.create(c.config, this.context(id, 'extension')) });
-    }
-    const entries = new Map<string, Consumer[]>();
-    for (const p of pipelines) {
-      const exporters = p.exporters.map((id) => {
-        let e = this.exporters.get(id);
-        if (!e) {
-          const c = components.exporters.get(id);
-          if (c?.factory.kind !== 'exporter') throw new Error(`exporter ${id} has no factory`);
-          e = c.factory.create(c.config, this.context(id, 'exporter'));
-          this.exporters.set(id, e);
-        }
-        return e;
-      });
-      let next: Consumer = fanout(exporters);
-      for (const id of p.processors) this.sourceExporters.set(logPositionSource(id, p.id), exporters);
-      const processors: Started<Processor>[] = [];
-      for (let i = p.processors.length - 1; i >= 0; i--) {
-        const id = p.processors[i];
-        const c = components.processors.get(id);
-        if (c?.factory.kind !== 'processor') throw new Error(`processor ${id} has no factory`);
-        const processor = c.factory.create(c.config, this.context(id, 'processor', p.id), next);
-        processors.unshift({ id, component: processor });
-        next = processor;
-      }
-      this.pipelineProcessors.push({ pipeline: p.id, processors });
-      for (const id of p.receivers) {
-        const list = entries.get(id) ?? [];
-        list.push(next);
-        entries.set(id, list);
-      }
-    }
-    for (const [id, consumers] of entries) {
-      const c = components.receivers.get(id);
-      if (c?.factory.kind !== 'receiver') throw new Error(`receiver ${id} has no factory`);
-      this.receivers.set(id, c.factory.create(c.config, this.context(id, 'receiver'), fanout(consumers)));
-    }
-  }
-
   /** Starts everything; on any failure, shuts down what had started and rethrows with the component id. */
   async start(): Promise<void> {
     const log = this.options.logger;
+    const g = this.graph;
     const order: [string, Component][] = [
-      ...this.extensions.map((e): [string, Component] => [`extensions.${e.id}`, e.component]),
-      ...[...this.exporters].map(([id, e]): [string, Component] => [`exporters.${id}`, e]),
-      ...this.pipelineProcessors.flatMap((p) =>
-        [...p.processors].reverse().map((s): [string, Component] => [`processors.${s.id} (pipeline ${p.pipeline})`, s.component]),
+      ...g.extensions.map((e): [string, Component] => [`extensions.${e.id}`, e.component]),
+      ...[...g.exporters].map(([id, e]): [string, Component] => [`exporters.${id}`, e]),
+      ...g.pipelines.flatMap((p) =>
+        [...p.processors].reverse().map((s): [string, Component] => [`processors.${s.id} (pipeline ${p.id})`, s.component]),
       ),
-      ...[...this.receivers].map(([id, r]): [string, Component] => [`receivers.${id}`, r]),
+      ...[...g.receivers].map(([id, r]): [string, Component] => [`receivers.${id}`, r]),
     ];
     try {
       const selfMetrics = this.config.service.telemetry.metrics;
@@ -234,14 +162,15 @@ export class Collector implements Host {
         this.options.logger.error({ component: name, err: errorMessage(err) }, 'component failed to shut down cleanly');
       }
     };
-    await Promise.all([...this.receivers].map(([id, r]) => stop(`receivers.${id}`, r)));
+    const g = this.graph;
+    await Promise.all([...g.receivers].map(([id, r]) => stop(`receivers.${id}`, r)));
     await Promise.all(
-      this.pipelineProcessors.map(async (p) => {
+      g.pipelines.map(async (p) => {
         for (const s of p.processors) await stop(`processors.${s.id}`, s.component);
       }),
     );
-    await Promise.all([...this.exporters].map(([id, e]) => stop(`exporters.${id}`, e)));
-    for (const e of [...this.extensions].reverse()) await stop(`extensions.${e.id}`, e.component);
+    await Promise.all([...g.exporters].map(([id, e]) => stop(`exporters.${id}`, e)));
+    for (const e of [...g.extensions].reverse()) await stop(`extensions.${e.id}`, e.component);
     await this.selfMetrics?.shutdown();
     this.started.length = 0;
   }

@@ -10,9 +10,11 @@ export const otlpHttpExporterFactory: ExporterFactory<OtlpHttpConfig> = {
   type: 'otlphttp',
   configSchema: otlpHttpConfigSchema,
   accepts: ['metrics'],
-  recordsLogPositions: (config) =>
-    config.sending_queue.enabled && config.sending_queue.storage !== undefined
-      ? true
-      : 'set sending_queue.storage to a directory (with sending_queue.enabled: true)',
+  durable: {
+    recordsLogPositions: (config) =>
+      config.sending_queue.enabled && config.sending_queue.storage !== undefined
+        ? true
+        : 'set sending_queue.storage to a directory (with sending_queue.enabled: true)',
+  },
   create: (config, ctx) => new OtlpHttpExporter(config, ctx),
 };

@@ -11,6 +11,6 @@ export const batchFactory: ProcessorFactory<BatchConfig> = {
   configSchema,
   accepts: ['metrics'],
   produces: () => 'metrics',
-  passesLogPositions: true,
+  durable: { passesLogPositions: true },
   create: (config, ctx, next) => new BatchProcessor(config, ctx, next),
 };

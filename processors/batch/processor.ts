@@ -12,6 +12,7 @@ import {
   mergeCovers,
   type Processor,
   type Timer,
+  withCovers,
 } from '../../core/index.js';
 import type { BatchConfig } from './config.js';
 import { PendingBatch } from './pending-batch.js';
@@ -147,7 +148,7 @@ export class BatchProcessor implements Processor {
         if (emptied) this.covers.clear();
         else if (waiting > 0) this.warnSplit();
         this.telemetry.sends[trigger].add();
-        const error = await this.send(metricBatch(resourceMetrics, covers), n);
+        const error = await this.send(withCovers(metricBatch(resourceMetrics), covers), n);
         if (error !== undefined) for (const w of this.waiters.splice(0, waiting)) w.reject(error);
         else if (emptied) for (const w of this.waiters.splice(0, waiting)) w.resolve();
       }

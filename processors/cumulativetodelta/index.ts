@@ -11,6 +11,6 @@ export const cumulativeToDeltaFactory: ProcessorFactory<CumulativeToDeltaConfig>
   configSchema,
   accepts: ['metrics'],
   produces: () => 'metrics',
-  passesLogPositions: true,
+  durable: { passesLogPositions: true },
   create: (config, ctx, next) => new CumulativeToDeltaProcessor(config, ctx, next),
 };

@@ -21,6 +21,7 @@ import {
   PermanentError,
   type Processor,
   type Timer,
+  withCovers,
 } from '../../core/index.js';
 import type { CumulativeToDeltaConfig, FilterMetricType } from './config.js';
 import { type ExponentialHistogramBaseline, exponentialHistogramKind } from './exponential-histogram-point.js';
@@ -102,7 +103,7 @@ export class CumulativeToDeltaProcessor implements Processor {
     let out: MetricBatch;
     try {
       // Durable mode: the output reflects exactly the input, so it covers the same log positions.
-      out = metricBatch(this.convert(batch, undo), batch.covers);
+      out = withCovers(metricBatch(this.convert(batch, undo)), batch.covers);
     } catch (err) {
       // Only malformed input gets here (e.g. a histogram without buckets); nothing it did may stick.
       undo.rollback(this.table);

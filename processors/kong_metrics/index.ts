@@ -14,6 +14,6 @@ export const kongMetricsFactory: ProcessorFactory<KongMetricsConfig> = {
   configSchema,
   accepts: ['logs', 'metrics'],
   produces: () => 'metrics',
-  logPositionsKey: (config) => (config.storage === undefined ? undefined : 'storage'),
+  durable: { logPositionsKey: (config) => (config.storage === undefined ? undefined : 'storage') },
   create: (config, ctx, next) => new KongMetricsProcessor(config, ctx, next),
 };

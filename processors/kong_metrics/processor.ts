@@ -10,6 +10,7 @@ import {
   metricBatch,
   type Processor,
   type Timer,
+  withCovers,
 } from '../../core/index.js';
 import { KongEntryAggregator } from './aggregator.js';
 import { keptAttributes } from './attributes.js';
@@ -126,8 +127,8 @@ export class KongMetricsProcessor implements Processor {
     if (collected.pointCount === 0) return;
     // Read in the same synchronous step as the collection: the state holds exactly the log up to here.
     const covers = this.durable?.covers();
-    const batch = metricBatch(
-      [{ resource: this.ctx.resource, scopeMetrics: [{ scope: { ...SCOPE }, metrics: collected.metrics }] }],
+    const batch = withCovers(
+      metricBatch([{ resource: this.ctx.resource, scopeMetrics: [{ scope: { ...SCOPE }, metrics: collected.metrics }] }]),
       covers,
     );
     try {

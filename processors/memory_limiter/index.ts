@@ -18,6 +18,6 @@ export const memoryLimiterFactory: ProcessorFactory<MemoryLimiterConfig> = {
   accepts: ['logs', 'metrics'],
   produces: (signal) => signal,
   // It forwards the very batch it was given, log positions included (durable mode).
-  passesLogPositions: true,
+  durable: { passesLogPositions: true },
   create: (config, ctx, next) => new MemoryLimiterProcessor(config, ctx, next),
 };

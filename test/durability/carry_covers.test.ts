@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BackPressureError, type Batch, type LogPosition, ManualClock, metricBatch, type MetricBatch } from '../../core/index.js';
+import { BackPressureError, type Batch, type LogPosition, ManualClock, metricBatch, type MetricBatch, withCovers } from '../../core/index.js';
 import { batchFactory } from '../../processors/batch/index.js';
 import { cumulativeToDeltaFactory } from '../../processors/cumulativetodelta/index.js';
 import { CapturingConsumer, runningHost, testContext } from '../helpers/context.js';
@@ -15,7 +15,7 @@ const A = 'kong_metrics in metrics';
 const B = 'kong_metrics in metrics/edge';
 
 function covered(n: number, from: number, covers: LogPosition[]): MetricBatch {
-  return metricBatch([rm({ 'service.name': 'kong' }, [sum('m', numbered(n, from))])], covers);
+  return withCovers(metricBatch([rm({ 'service.name': 'kong' }, [sum('m', numbered(n, from))])]), covers);
 }
 
 const coversOf = (b: Batch) => (b.signal === 'metrics' ? b.covers : undefined);

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Collector, ConfigError, formatIssue, metricBatch, parseConfig, silentLogger } from '../../core/index.js';
+import { Collector, ConfigError, formatIssue, metricBatch, parseConfig, silentLogger, withCovers } from '../../core/index.js';
 import { FACTORIES } from '../../cmd/components.js';
 import { OtlpStandIn } from '../stand-ins/otlp_http.js';
 import { plainEntry } from '../processors/kong_metrics/entries.js';
@@ -131,9 +131,9 @@ service:
     const b = collector.exporter('otlphttp/b');
     if (a === undefined || b === undefined) throw new Error('exporters missing');
     const data = sumBatch('m', [1]).resourceMetrics;
-    await b.consume(metricBatch(data, [{ source, position: 5 }]));
+    await b.consume(withCovers(metricBatch(data), [{ source, position: 5 }]));
     expect(collector.coveredPosition(source)).toBeUndefined();
-    await a.consume(metricBatch(data, [{ source, position: 3 }]));
+    await a.consume(withCovers(metricBatch(data), [{ source, position: 3 }]));
     expect(collector.coveredPosition(source)).toBe(3);
 
     // What kong_metrics stamps reaches both exporters through the real pipeline (its shutdown emission).

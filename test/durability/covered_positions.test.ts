@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LogPosition, metricBatch, type MetricBatch } from '../../core/index.js';
+import { type LogPosition, metricBatch, type MetricBatch, withCovers } from '../../core/index.js';
 import { otlpHttpExporterFactory } from '../../exporters/otlphttp/index.js';
 import { runningHost } from '../helpers/context.js';
 import { OtlpStandIn } from '../stand-ins/otlp_http.js';
@@ -32,7 +32,7 @@ async function backend(): Promise<OtlpStandIn> {
 }
 
 function batch(value: number, covers?: LogPosition[]): MetricBatch {
-  return metricBatch([handResource([handSum({ name: 'm', values: [value] })])], covers);
+  return withCovers(metricBatch([handResource([handSum({ name: 'm', values: [value] })])]), covers);
 }
 
 async function exporter(storage: string, endpoint: string) {
@@ -146,6 +146,6 @@ describe('otlphttp: log positions in the persistent queue', () => {
     [{ sending_queue: { storage: '/var/lib/kongtel/queue', enabled: false } }, 'set sending_queue.storage to a directory (with sending_queue.enabled: true)'],
     [{}, 'set sending_queue.storage to a directory (with sending_queue.enabled: true)'],
   ])('the factory says whether %j records positions', (raw, expected) => {
-    expect(otlpHttpExporterFactory.recordsLogPositions?.(parseConfig({ endpoint: 'http://127.0.0.1:1', ...raw }))).toBe(expected);
+    expect(otlpHttpExporterFactory.durable?.recordsLogPositions?.(parseConfig({ endpoint: 'http://127.0.0.1:1', ...raw }))).toBe(expected);
   });
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import {
   type ComponentContext,
+  coveredPosition,
   errorMessage,
   type Host,
   type KongLogEntry,
@@ -25,7 +26,7 @@ export interface DurableLogOptions {
  * from where the exporters' durable data ends.
  */
 export class DurableLog {
-  /** This processor instance's name in `MetricBatch.covers` and `Host.coveredPosition`. */
+  /** This processor instance's name in `MetricBatch.covers` and the collector's `coveredPosition`. */
   readonly source: string;
   readonly dir: string;
   readonly wal: WriteAheadLog<Committed>;
@@ -56,7 +57,7 @@ export class DurableLog {
 
   /** Replays what the exporters do not hold yet into `aggregate`, then opens the log for appends. */
   async open(host: Host): Promise<void> {
-    const covered = host.coveredPosition?.(this.source);
+    const covered = coveredPosition(host, this.source);
     let entries = 0;
     let unreadable = 0;
     let result;
@@ -97,7 +98,7 @@ export class DurableLog {
 
   /** Deletes the segments the exporters now hold; never throws. */
   async trim(host: Host | undefined): Promise<void> {
-    const covered = host?.coveredPosition?.(this.source);
+    const covered = coveredPosition(host, this.source);
     if (covered === undefined) return;
     try {
       await this.wal.trim(covered);

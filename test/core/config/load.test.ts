@@ -137,8 +137,10 @@ describe('failures inside the checks themselves are config errors', () => {
   const throwingProcessor: ProcessorFactory = {
     ...(FAKE_FACTORIES.find((f) => f.type === 'batch') as ProcessorFactory),
     type: 'durable',
-    logPositionsKey: () => {
-      throw new TypeError('hook bug');
+    durable: {
+      logPositionsKey: () => {
+        throw new TypeError('hook bug');
+      },
     },
   };
   const factories = [...FAKE_FACTORIES, throwingReceiver, throwingProcessor];

@@ -1,13 +1,15 @@
 import type { ProcessorFactory } from '../component.js';
+import type { ConfigIssue } from '../config/errors.js';
+import type { ComponentConfig, PipelineConfig, Section } from '../config/load.js';
+import type { ServiceConfig } from '../config/service.js';
+import { closest } from '../config/zod-issues.js';
 import type { Signal } from '../data.js';
-import { joinPath, type ConfigIssue } from './errors.js';
-import type { ComponentConfig, PipelineConfig, Section } from './load.js';
-import type { ServiceConfig } from './service.js';
-import { closest } from './zod-issues.js';
 
 /**
- * The pipeline graph, checked after every component's own config: references, duplicates, the signal
- * each step receives, and durable mode's needs. Every message starts with its key path.
+ * The pipeline graph as the config describes it, checked by the config loader after every component's
+ * own config: the ids each pipeline and service.extensions name, duplicates, the signal each step
+ * receives, and what is defined but not used. Every message starts with its key path. (Instances are
+ * built from it in build.ts.)
  */
 
 export type Components = Record<Section, Map<string, ComponentConfig>>;
@@ -107,42 +109,6 @@ export function checkPipeline(
     }
   });
   return issues.length === before;
-}
-
-/**
- * Durable mode (a processor's `logPositionsKey`) is only exact if every exporter its emissions reach
- * stores how far the write-ahead log is covered together with the data (docs/durability.md).
- */
-export function checkLogPositions(p: PipelineConfig, components: Components, issues: ConfigIssue[]): void {
-  p.processors.forEach((pid, i) => {
-    const c = components.processors.get(pid);
-    if (c?.factory.kind !== 'processor') return;
-    const key = c.factory.logPositionsKey?.(c.config);
-    if (key === undefined) return;
-    const path = joinPath(joinPath('processors', pid), key);
-    p.processors.slice(i + 1).forEach((later, j) => {
-      const f = components.processors.get(later)?.factory;
-      if (f?.kind !== 'processor' || f.passesLogPositions === true) return;
-      issues.push({
-        path: `service.pipelines.${p.id}.processors[${i + 1 + j}]`,
-        message: `"${later}" does not pass on how far the write-ahead log of ${path} is covered, so durable mode cannot be exact behind it; use it in a pipeline without durable mode, or remove ${path}`,
-      });
-    });
-    for (const eid of p.exporters) {
-      const e = components.exporters.get(eid);
-      if (e?.factory.kind !== 'exporter') continue;
-      const can = e.factory.recordsLogPositions?.(e.config);
-      if (can === true) continue;
-      const fix =
-        can === undefined
-          ? `exporter type "${e.type}" never can: move it to a pipeline without durable mode, or remove ${key}`
-          : `${can} under exporters.${eid}, or remove ${key}`;
-      issues.push({
-        path,
-        message: `durable mode needs every exporter of pipeline "${p.id}" to record how far the write-ahead log is covered, and exporters.${eid} does not; ${fix}`,
-      });
-    }
-  });
 }
 
 export function unusedComponents(components: Components, service: ServiceConfig, pipelines: readonly PipelineConfig[]): string[] {
