@@ -19,6 +19,7 @@ export * from './net/tls.js';
 export * from './net/listen.js';
 export * from './net/http_server.js';
 export * from './kong/receiver_telemetry.js';
+export * from './reasons.js';
 export * from './net/http_listener.js';
 export * from './net/server_config.js';
 export * from './net/connection_guard.js';

@@ -1,12 +1,5 @@
+import { REFUSED_REASONS, type RefusedReason, type RejectedReason } from '../reasons.js';
 import { SelfMetric, type CounterHandle, type SelfTelemetry } from '../telemetry.js';
-
-/** Why downstream refused entries (label `reason` of the refused counter). */
-export type RefusedReason = 'back_pressure' | 'permanent' | 'error';
-
-/** Why an item is not a Kong log entry (label `reason` of the rejected counter). */
-export type RejectedReason = 'malformed_json' | 'not_an_object' | 'not_a_kong_entry' | 'too_long' | 'truncated';
-
-const REFUSED_REASONS: readonly RefusedReason[] = ['back_pressure', 'permanent', 'error'];
 
 /**
  * The self-telemetry every Kong-log receiver reports (http-log, tcp-log, udp-log, file-log), so their
