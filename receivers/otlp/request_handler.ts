@@ -10,6 +10,8 @@ import {
   type OnCut,
   endAnswer,
   readBody,
+  refusedReasonOf,
+  REJECTED_POINT_REASONS,
 } from '../../core/index.js';
 import { bodyEncodingOf, requestEncodingOf, type RequestEncoding } from './content.js';
 import { decodeJsonRequest } from './json_request.js';
@@ -141,18 +143,13 @@ export class RequestHandler {
   }
 
   private answerRefused(req: IncomingMessage, res: ServerResponse, encoding: RequestEncoding, err: unknown, points: number): void {
-    const telemetry = this.o.telemetry;
+    this.o.telemetry.countRefused(refusedReasonOf(err), points);
     if (isBackPressure(err)) {
-      telemetry.countRefused('back_pressure', points);
       const retryAfter = String(Math.max(0, Math.ceil(err.retryAfterSeconds)));
       return this.answer(req, res, 503, errorBody(encoding, 503, `the pipeline is busy: ${err.message}; retry`), { 'retry-after': retryAfter });
     }
-    if (err instanceof PermanentError) {
-      telemetry.countRefused('permanent', points);
-      return this.answer(req, res, 400, errorBody(encoding, 400, err.message));
-    }
+    if (err instanceof PermanentError) return this.answer(req, res, 400, errorBody(encoding, 400, err.message));
     // Not known to be permanent, so retryable, as the Collector's OTLP receiver answers such errors.
-    telemetry.countRefused('error', points);
     if (!this.failing) {
       this.failing = true;
       this.o.logger.error(
@@ -164,9 +161,7 @@ export class RequestHandler {
   }
 
   private reportRejected(rejections: Rejections, kept: number): void {
-    const telemetry = this.o.telemetry;
-    telemetry.countRefused('summary', rejections.countOf('summary'));
-    telemetry.countRefused('invalid', rejections.countOf('invalid'));
+    for (const reason of REJECTED_POINT_REASONS) this.o.telemetry.countRefused(reason, rejections.countOf(reason));
     const problems = rejections.problemList();
     const fresh = problems.filter((p) => !this.warnedProblems.has(p));
     for (const p of fresh) this.warnedProblems.add(p);

@@ -2,13 +2,12 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { Clock, Timer } from '../../core/index.js';
+import type { Clock, ScrapeFailureReason, Timer } from '../../core/index.js';
 import type { ScrapeTarget } from './target.js';
-import type { FailureReason } from './telemetry.js';
 
 export type FetchResult =
   | { readonly ok: true; readonly body: Buffer }
-  | { readonly ok: false; readonly reason: FailureReason; readonly detail: string };
+  | { readonly ok: false; readonly reason: ScrapeFailureReason; readonly detail: string };
 
 /** What Prometheus asks for when it wants the text format; Kong's plugin answers it. */
 export const ACCEPT = 'text/plain;version=0.0.4';
