@@ -112,7 +112,7 @@ export class ScrapeLoop {
     const fetched = await this.fetcher.fetch();
     if (this.stopped) return;
     if (!fetched.ok) {
-      this.fail(fetched.reason, fetched.detail, began);
+      this.fail(fetched.reason, fetched.message, began);
       return;
     }
     const page = parsePage(fetched.body);

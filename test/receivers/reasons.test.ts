@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SEED } from '../../bench/fuzz/engine.js';
 import {
   BackPressureError,
   CLOSED_REASONS,
@@ -121,6 +123,26 @@ describe('the label is the failure’s reason field, whatever its message says',
     { body: '{"foo": ', reason: 'malformed_json' },
   ])('a whole http-log body $body → $reason', ({ body, reason }) => {
     expect(decodeJsonText(body)).toMatchObject({ reason, message: expect.any(String) });
+  });
+
+  // Hostile text and values: every outcome is an entry or one of the decoder's reasons, counted once under it.
+  it('any text decodes to an entry or a catalogued reason, counted under that label', () => {
+    const decoderReasons: readonly string[] = ['malformed_json', 'not_an_object', 'not_a_kong_entry'] satisfies EntryRejectedReason[];
+    const text = fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify({ request: v })));
+    fc.assert(
+      fc.property(text, (t) => {
+        const d = decodeEntryText(t);
+        if (d.entry !== undefined) return;
+        expect(decoderReasons).toContain(d.reason);
+        const telemetry = new SelfTelemetry();
+        new LogReceiverTelemetry(telemetry, 'r', REJECTED_REASONS).countRejected(d.reason);
+        expect(telemetry.sum(SelfMetric.receiverRejectedLogRecords)).toBe(1);
+        expect(telemetry.value(SelfMetric.receiverRejectedLogRecords, { receiver: 'r', reason: d.reason })).toBe(1);
+        const whole = decodeJsonText(t);
+        if ('reason' in whole) expect(decoderReasons).toContain(whole.reason);
+      }),
+      { seed: DEFAULT_SEED, numRuns: 2000 },
+    );
   });
 
   it('a refusal’s reason comes from the error’s class, never its message', () => {
