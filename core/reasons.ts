@@ -37,6 +37,8 @@ export type RejectedReason = (typeof REJECTED_REASONS)[number];
 
 /** The reasons the shared Kong entry decoder gives (core/kong/decode.ts); framing adds the others. */
 export type EntryRejectedReason = Extract<RejectedReason, 'malformed_json' | 'not_an_object' | 'not_a_kong_entry'>;
+/** Why a value that parsed as JSON is not a Kong log entry. */
+export type ValueRejectedReason = Exclude<EntryRejectedReason, 'malformed_json'>;
 
 /**
  * Why the OTLP receiver dropped data points while converting them (counted with the refused points,

@@ -1,4 +1,4 @@
-import type { EntryRejectedReason, Rejection, RejectedReason } from '../reasons.js';
+import type { EntryRejectedReason, Rejection, RejectedReason, ValueRejectedReason } from '../reasons.js';
 import { isObject, type KongLogEntry } from './entry.js';
 
 /**
@@ -7,13 +7,13 @@ import { isObject, type KongLogEntry } from './entry.js';
  */
 
 /** An item that is not a Kong log entry: `index` is its place (in the array; the line number for line protocols). */
-export interface RejectedEntry extends Rejection<RejectedReason> {
+export interface RejectedEntry<R extends RejectedReason = RejectedReason> extends Rejection<R> {
   readonly index: number;
 }
 
 export interface DecodedEntries {
   readonly entries: KongLogEntry[];
-  readonly rejected: RejectedEntry[];
+  readonly rejected: RejectedEntry<ValueRejectedReason>[];
 }
 
 /** A body with nothing to keep, and why; the reason is the label value, the message goes to the sender. */
@@ -23,7 +23,7 @@ export type DecodeFailure = Rejection<EntryRejectedReason>;
  * Why an object is not a Kong log entry, or undefined when it is one. An entry must carry at least one
  * of the sections that instruments read: an HTTP request/response, a stream session, or latencies.
  */
-export function entryRejection(v: unknown): Rejection<'not_an_object' | 'not_a_kong_entry'> | undefined {
+export function entryRejection(v: unknown): Rejection<ValueRejectedReason> | undefined {
   if (!isObject(v)) {
     return { reason: 'not_an_object', message: `not a JSON object (${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v})` };
   }
@@ -41,7 +41,7 @@ export function entryRejection(v: unknown): Rejection<'not_an_object' | 'not_a_k
 export function decodeParsedBody(body: unknown): DecodedEntries | DecodeFailure {
   if (Array.isArray(body)) {
     const entries: KongLogEntry[] = [];
-    const rejected: RejectedEntry[] = [];
+    const rejected: RejectedEntry<ValueRejectedReason>[] = [];
     for (let i = 0; i < body.length; i++) {
       const why = entryRejection(body[i]);
       if (why === undefined) entries.push(body[i] as KongLogEntry);

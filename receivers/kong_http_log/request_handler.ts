@@ -9,6 +9,7 @@ import {
   type Consumer,
   type Logger,
   type RejectedEntry,
+  type ValueRejectedReason,
   type Authenticator,
   type OnCut,
   endAnswer,
@@ -156,7 +157,7 @@ export class RequestHandler {
     return this.answer(req, res, 500, 'internal error in the pipeline; see the collector log');
   }
 
-  private reportRejected(rejected: readonly RejectedEntry[], kept: number): void {
+  private reportRejected(rejected: readonly RejectedEntry<ValueRejectedReason>[], kept: number): void {
     for (const r of rejected) this.o.telemetry.countRejected(r.reason);
     const { indexes, reasons } = describeRejected(rejected);
     this.o.logger.warn(

@@ -1,10 +1,10 @@
-import { LogReceiverTelemetry, SelfMetric, type CounterHandle, type RejectedReason, type SelfTelemetry } from '../../core/index.js';
+import { LogReceiverTelemetry, SelfMetric, type CounterHandle, type SelfTelemetry, type ValueRejectedReason } from '../../core/index.js';
 
 /** What the decoder rejects in a body; a body that is not JSON at all is answered 400 and not counted here. */
-const REJECTED: readonly RejectedReason[] = ['not_an_object', 'not_a_kong_entry'];
+const REJECTED: readonly ValueRejectedReason[] = ['not_an_object', 'not_a_kong_entry'];
 
 /** The shared Kong-log receiver counters, plus HTTP requests answered by status code. */
-export class ReceiverTelemetry extends LogReceiverTelemetry {
+export class ReceiverTelemetry extends LogReceiverTelemetry<ValueRejectedReason> {
   private readonly requestsByCode = new Map<number, CounterHandle>();
 
   constructor(telemetry: SelfTelemetry, receiver: string) {

@@ -1,8 +1,7 @@
 import { decodeEntryText, type EntryRejectedReason, type KongLogEntry, type RejectedEntry } from '../../core/index.js';
 
 /** A rejected datagram: `index` is its position in the batch; only the decoder's reasons apply. */
-export interface RejectedDatagram extends RejectedEntry {
-  readonly reason: EntryRejectedReason;
+export interface RejectedDatagram extends RejectedEntry<EntryRejectedReason> {
   readonly sender: string;
 }
 

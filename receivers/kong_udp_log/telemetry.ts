@@ -4,7 +4,7 @@ import { LogReceiverTelemetry, type EntryRejectedReason, type SelfTelemetry } fr
 const REJECTED: readonly EntryRejectedReason[] = ['malformed_json', 'not_an_object', 'not_a_kong_entry'];
 
 /** The shared Kong-log receiver counters, with the rejection reasons this receiver can produce. */
-export class ReceiverTelemetry extends LogReceiverTelemetry {
+export class ReceiverTelemetry extends LogReceiverTelemetry<EntryRejectedReason> {
   constructor(telemetry: SelfTelemetry, receiver: string) {
     super(telemetry, receiver, REJECTED);
   }
