@@ -207,4 +207,14 @@ describe('the pipeline refuses a scrape', () => {
     await h.advance(0);
     expect(h.telemetry.value(SelfMetric.receiverRefusedMetricPoints, { receiver: 'prometheus', reason: 'permanent' })).toBe(1);
   });
+
+  it('any other error is counted under reason error', async () => {
+    server = await TargetServer.start();
+    server.body = PAGE;
+    h = await startReceiver(job([server.address]));
+    h.consumer.fail = new Error('the test pipeline broke');
+    await h.advance(0);
+    expect(h.telemetry.value(SelfMetric.receiverRefusedMetricPoints, { receiver: 'prometheus', reason: 'error' })).toBe(1);
+    expect(h.telemetry.value(SelfMetric.receiverRefusedMetricPoints, { receiver: 'prometheus', reason: 'permanent' })).toBe(0);
+  });
 });
