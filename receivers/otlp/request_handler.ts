@@ -14,13 +14,11 @@ import {
   REJECTED_POINT_REASONS,
 } from '../../core/index.js';
 import { bodyEncodingOf, requestEncodingOf, type RequestEncoding } from './content.js';
-import { decodeJsonRequest } from './json_request.js';
-import { decodeProtobufRequest } from './proto_codec.js';
+import { decodeRequest } from './decode_request.js';
 import type { Rejections } from './rejections.js';
 import { errorBody, successBody, type AnswerBody } from './response.js';
 import type { ReceiverTelemetry } from './telemetry.js';
 import { toResourceMetrics } from './to_metric_batch.js';
-import type { WireRequest } from './wire.js';
 
 export const METRICS_PATH = '/v1/metrics';
 const OTHER_SIGNALS: Readonly<Record<string, string>> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
@@ -118,7 +116,7 @@ export class RequestHandler {
         break;
     }
 
-    const decoded = decode(read.body, encoding);
+    const decoded = decodeRequest(read.body, encoding);
     if (typeof decoded === 'string') {
       // The reason may quote the body (JSON.parse does), so it goes to the sender only, never to the log.
       this.o.logger.debug({ encoding }, 'refused an OTLP request that does not decode');
@@ -200,27 +198,5 @@ export class RequestHandler {
     if (headers !== undefined) for (const name in headers) res.setHeader(name, headers[name]);
     if (this.stopping) res.setHeader('connection', 'close');
     endAnswer(req, res, answer.body, this.o.maxBodySize, this.o.onCut);
-  }
-}
-
-/** The request as the wire shape, or why it is not an ExportMetricsServiceRequest (answered 400). */
-function decode(body: Buffer, encoding: RequestEncoding): WireRequest | string {
-  if (encoding === 'protobuf') {
-    try {
-      return decodeProtobufRequest(body);
-    } catch (err) {
-      return `malformed protobuf: not an ExportMetricsServiceRequest (${errorMessage(err)})`;
-    }
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    return `malformed JSON: ${errorMessage(err)}`;
-  }
-  try {
-    return decodeJsonRequest(json);
-  } catch (err) {
-    return `not an OTLP/JSON ExportMetricsServiceRequest: ${errorMessage(err)}`;
   }
 }
