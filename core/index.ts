@@ -78,18 +78,38 @@ export { type CounterHandle, type GaugeHandle, type Labels, SelfMetric, SelfTele
 // Kong log entries: their shape, decoding, and what the Kong log receivers count (kong/).
 export { isObject, type JsonObject, type KongLogEntry, numberField, stringField } from './kong/entry.js';
 export {
+  type DecodeFailure,
   decodeEntryText,
   type DecodedEntries,
   type DecodedEntry,
   decodeJsonText,
   decodeParsedBody,
   describeRejected,
+  entryRejection,
   parseErrorWithoutInput,
-  type RejectedCode,
   type RejectedEntry,
-  unusableReason,
 } from './kong/decode.js';
-export { LogReceiverTelemetry, type RefusedReason, type RejectedReason } from './kong/receiver_telemetry.js';
+export { LogReceiverTelemetry } from './kong/receiver_telemetry.js';
+
+// Why a receiver or listener refused, rejected or closed: the self-telemetry reason labels (reasons.ts).
+export {
+  CLOSED_REASONS,
+  type ClosedReason,
+  type EntryRejectedReason,
+  LISTENER_REFUSED_REASONS,
+  type ListenerRefusedReason,
+  REFUSED_REASONS,
+  type RefusedReason,
+  refusedReasonOf,
+  REJECTED_POINT_REASONS,
+  REJECTED_REASONS,
+  type Rejection,
+  type RejectedPointReason,
+  type RejectedReason,
+  SCRAPE_FAILURE_REASONS,
+  type ScrapeFailureReason,
+  type ValueRejectedReason,
+} from './reasons.js';
 
 // Servers receivers and exporters listen with: auth, TLS, bodies, connection limits (net/).
 export { answeredUnauthorized, type AuthConfig, Authenticator, authSchema, decodeBasicCredentials } from './net/auth.js';
@@ -106,7 +126,7 @@ export {
   type HttpServerSettings,
   maxConnections,
 } from './net/server_config.js';
-export { type ClosedReason, ConnectionGuard, type ConnectionGuardOptions } from './net/connection_guard.js';
+export { ConnectionGuard, type ConnectionGuardOptions } from './net/connection_guard.js';
 export { ClientErrorAnswers, endAnswer, LINGER_MS, lingerBytes, type OnCut } from './net/lingering_close.js';
 
 // Files and directories kept on disk: queues, logs, checkpoints (fs/).

@@ -121,7 +121,8 @@ export class SelfTelemetry {
 
 /**
  * The self-metric names every component uses, in one place so they cannot drift. Labels: `receiver`,
- * `processor` + `pipeline`, `exporter` = the component id; `reason` where a count has several causes.
+ * `processor` + `pipeline`, `exporter` = the component id; `reason` where a count has several causes
+ * (the receivers' and listeners' values are in core/reasons.ts).
  */
 export const SelfMetric = {
   receiverAcceptedLogRecords: 'kongtel_receiver_accepted_log_records_total',

@@ -1,3 +1,4 @@
+import type { EntryRejectedReason, Rejection, RejectedReason, ValueRejectedReason } from '../reasons.js';
 import { isObject, type KongLogEntry } from './entry.js';
 
 /**
@@ -5,63 +6,60 @@ import { isObject, type KongLogEntry } from './entry.js';
  * udp-log datagrams), so all of them follow the same bad-input rules.
  */
 
-/** Why an item is not a Kong log entry, as a label value for self-telemetry. */
-export type RejectedCode = 'not_an_object' | 'not_a_kong_entry';
-
-export interface RejectedEntry {
-  /** Position in the received array (0 for a single object, the line number for line protocols). */
+/** An item that is not a Kong log entry: `index` is its place (in the array; the line number for line protocols). */
+export interface RejectedEntry<R extends RejectedReason = RejectedReason> extends Rejection<R> {
   readonly index: number;
-  readonly code?: RejectedCode;
-  readonly reason: string;
 }
 
 export interface DecodedEntries {
   readonly entries: KongLogEntry[];
-  readonly rejected: RejectedEntry[];
+  readonly rejected: RejectedEntry<ValueRejectedReason>[];
 }
+
+/** A body with nothing to keep, and why; the reason is the label value, the message goes to the sender. */
+export type DecodeFailure = Rejection<EntryRejectedReason>;
 
 /**
  * Why an object is not a Kong log entry, or undefined when it is one. An entry must carry at least one
  * of the sections that instruments read: an HTTP request/response, a stream session, or latencies.
  */
-export function unusableReason(v: unknown): string | undefined {
-  if (!isObject(v)) return `not a JSON object (${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v})`;
+export function entryRejection(v: unknown): Rejection<ValueRejectedReason> | undefined {
+  if (!isObject(v)) {
+    return { reason: 'not_an_object', message: `not a JSON object (${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v})` };
+  }
   if (isObject(v.request) || isObject(v.response) || isObject(v.session) || isObject(v.latencies) || isObject(v.ai)) {
     return undefined;
   }
-  return 'not a Kong log entry (none of request, response, session, latencies, ai is an object)';
+  return { reason: 'not_a_kong_entry', message: 'not a Kong log entry (none of request, response, session, latencies, ai is an object)' };
 }
 
 /**
  * Sorts an already-parsed body into usable entries and rejected ones. A body that is neither an object
- * nor an array is an error for the whole body (returned as a string); a single object that is not an
- * entry is also an error, since there is nothing good to keep.
+ * nor an array is a failure of the whole body; a single object that is not an entry is one too, since
+ * there is nothing good to keep.
  */
-export function decodeParsedBody(body: unknown): DecodedEntries | string {
+export function decodeParsedBody(body: unknown): DecodedEntries | DecodeFailure {
   if (Array.isArray(body)) {
     const entries: KongLogEntry[] = [];
-    const rejected: RejectedEntry[] = [];
+    const rejected: RejectedEntry<ValueRejectedReason>[] = [];
     for (let i = 0; i < body.length; i++) {
-      const reason = unusableReason(body[i]);
-      if (reason === undefined) entries.push(body[i] as KongLogEntry);
-      else rejected.push({ index: i, code: isObject(body[i]) ? 'not_a_kong_entry' : 'not_an_object', reason });
+      const why = entryRejection(body[i]);
+      if (why === undefined) entries.push(body[i] as KongLogEntry);
+      else rejected.push({ index: i, reason: why.reason, message: why.message });
     }
     return { entries, rejected };
   }
-  if (isObject(body)) {
-    const reason = unusableReason(body);
-    return reason === undefined ? { entries: [body], rejected: [] } : reason;
-  }
-  return `body must be a JSON object or an array of objects, got ${body === null ? 'null' : typeof body}`;
+  if (isObject(body)) return entryRejection(body) ?? { entries: [body], rejected: [] };
+  return { reason: 'not_an_object', message: `body must be a JSON object or an array of objects, got ${body === null ? 'null' : typeof body}` };
 }
 
 /** Parses JSON text and decodes it; malformed JSON is an error naming the parser's complaint. */
-export function decodeJsonText(text: string): DecodedEntries | string {
+export function decodeJsonText(text: string): DecodedEntries | DecodeFailure {
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (err) {
-    return `malformed JSON: ${parseErrorWithoutInput(err)}`;
+    return { reason: 'malformed_json', message: `malformed JSON: ${parseErrorWithoutInput(err)}` };
   }
   return decodeParsedBody(body);
 }
@@ -80,9 +78,7 @@ export function parseErrorWithoutInput(err: unknown): string {
 }
 
 /** What one line or datagram of a line protocol (tcp-log, udp-log, file-log) held. */
-export type DecodedEntry =
-  | { readonly entry: KongLogEntry }
-  | { readonly entry?: undefined; readonly kind: 'malformed_json' | RejectedCode; readonly reason: string };
+export type DecodedEntry = { readonly entry: KongLogEntry } | (DecodeFailure & { readonly entry?: undefined });
 
 /**
  * Decodes one JSON object (one line of tcp-log or file-log, one udp-log datagram) by the same rules as
@@ -93,16 +89,14 @@ export function decodeEntryText(text: string): DecodedEntry {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { kind: 'malformed_json', reason: `malformed JSON: ${parseErrorWithoutInput(err)}` };
+    return { reason: 'malformed_json', message: `malformed JSON: ${parseErrorWithoutInput(err)}` };
   }
-  const reason = unusableReason(value);
-  if (reason === undefined) return { entry: value as KongLogEntry };
-  return { kind: isObject(value) ? 'not_a_kong_entry' : 'not_an_object', reason };
+  return entryRejection(value) ?? { entry: value as KongLogEntry };
 }
 
-/** Compact description of rejected entries for one warning log line: indexes and first reasons. */
+/** Compact description of rejected entries for one warning log line: indexes and first messages. */
 export function describeRejected(rejected: readonly RejectedEntry[], max = 20): { indexes: number[]; reasons: string[] } {
   const indexes = rejected.slice(0, max).map((r) => r.index);
-  const reasons = [...new Set(rejected.slice(0, max).map((r) => r.reason))];
+  const reasons = [...new Set(rejected.slice(0, max).map((r) => r.message))];
   return { indexes, reasons };
 }

@@ -1,27 +1,21 @@
+import { REFUSED_REASONS, type RefusedReason, type RejectedReason } from '../reasons.js';
 import { SelfMetric, type CounterHandle, type SelfTelemetry } from '../telemetry.js';
-
-/** Why downstream refused entries (label `reason` of the refused counter). */
-export type RefusedReason = 'back_pressure' | 'permanent' | 'error';
-
-/** Why an item is not a Kong log entry (label `reason` of the rejected counter). */
-export type RejectedReason = 'malformed_json' | 'not_an_object' | 'not_a_kong_entry' | 'too_long' | 'truncated';
-
-const REFUSED_REASONS: readonly RefusedReason[] = ['back_pressure', 'permanent', 'error'];
 
 /**
  * The self-telemetry every Kong-log receiver reports (http-log, tcp-log, udp-log, file-log), so their
  * counters read the same on the admin `/metrics`. Handles are made once so the hot path only adds.
- * `rejectedReasons`: the reasons this receiver can produce, shown as 0 from the start.
+ * `rejectedReasons`: the reasons this receiver can produce, shown as 0 from the start; the type lets it
+ * count no other, so its README table (test/receivers/reasons.test.ts) lists all it can count.
  */
-export class LogReceiverTelemetry {
+export class LogReceiverTelemetry<R extends RejectedReason = RejectedReason> {
   private readonly accepted: CounterHandle;
   private readonly refused = new Map<RefusedReason, CounterHandle>();
-  private readonly rejected = new Map<RejectedReason, CounterHandle>();
+  private readonly rejected = new Map<R, CounterHandle>();
 
   constructor(
     protected readonly telemetry: SelfTelemetry,
     protected readonly receiver: string,
-    rejectedReasons: readonly RejectedReason[],
+    rejectedReasons: readonly R[],
   ) {
     this.accepted = telemetry.counter(SelfMetric.receiverAcceptedLogRecords, 'Kong log entries accepted by the pipeline.', { receiver });
     for (const reason of REFUSED_REASONS) {
@@ -38,11 +32,11 @@ export class LogReceiverTelemetry {
     this.refused.get(reason)?.add(n);
   }
 
-  countRejected(reason: RejectedReason, n = 1): void {
+  countRejected(reason: R, n = 1): void {
     this.rejectedHandle(reason).add(n);
   }
 
-  private rejectedHandle(reason: RejectedReason): CounterHandle {
+  private rejectedHandle(reason: R): CounterHandle {
     let h = this.rejected.get(reason);
     if (h === undefined) {
       h = this.telemetry.counter(SelfMetric.receiverRejectedLogRecords, 'Received items that are not Kong log entries.', {

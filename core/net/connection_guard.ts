@@ -2,15 +2,10 @@ import type net from 'node:net';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import { SelfMetric, type CounterHandle, type SelfTelemetry } from '../telemetry.js';
+import type { ClosedReason, ListenerRefusedReason } from '../reasons.js';
 
-/**
- * Why a listener closed a connection (label `reason` of kongtel_listener_closed_connections_total):
- * `request_timeout`: no whole request headers within read_header_timeout (a connection that sends nothing
- * included) or no whole request within read_timeout, answered 408; `tls_handshake_timeout`: no TLS
- * handshake within read_header_timeout (idle_timeout for tcp-log); `linger_time`, `linger_bytes`: a
- * client still sending after an early answer, cut (core/net/lingering_close.ts).
- */
-export type ClosedReason = 'request_timeout' | 'tls_handshake_timeout' | 'linger_time' | 'linger_bytes';
+/** Why a listener closed a connection: the values are listed with every other reason in core/reasons.ts. */
+export type { ClosedReason } from '../reasons.js';
 
 export interface ConnectionGuardOptions {
   /** The listener's config key path (`receivers.kong_http_log`): label `listener` and log field. */
@@ -59,7 +54,7 @@ export class ConnectionGuard {
     this.refused = o.telemetry.counter(
       SelfMetric.listenerRefusedConnections,
       'Connections closed as soon as they were accepted, because max_connections were open.',
-      { ...listener, reason: 'max_connections' },
+      { ...listener, reason: 'max_connections' satisfies ListenerRefusedReason },
     );
   }
 

@@ -1,15 +1,8 @@
-import { decodeEntryText, type KongLogEntry } from '../../core/index.js';
-
-/** Why a line holds no Kong log entry (label `reason` of the rejected counter). */
-export type { RejectedReason } from '../../core/index.js';
-import type { RejectedReason } from '../../core/index.js';
+import { decodeEntryText, type KongLogEntry, type RejectedEntry } from '../../core/index.js';
 
 /** A rejected line: `index` is the byte offset where it starts in its file, `line` its number when known. */
-export interface RejectedLine {
-  readonly index: number;
+export interface RejectedLine extends RejectedEntry {
   readonly line: number | undefined;
-  readonly kind: RejectedReason;
-  readonly reason: string;
 }
 
 /** What one read of a file held, decoded. Nothing in it is committed until the entries were delivered. */
@@ -51,7 +44,7 @@ export function decodeChunk(
     const line = firstLine === undefined ? undefined : firstLine + lines;
     lines++;
     if (nl - start > maxLineSize) {
-      rejected.push({ index: position + start, line, kind: 'too_long', reason: tooLong(maxLineSize) });
+      rejected.push({ index: position + start, line, reason: 'too_long', message: tooLong(maxLineSize) });
     } else if (nl > start && !(nl - start === 1 && buf[start] === 13)) {
       decodeLine(buf.toString('utf8', start, nl), position + start, line, entries, rejected);
     }
@@ -59,7 +52,7 @@ export function decodeChunk(
   }
   if (n - start > maxLineSize) {
     const line = firstLine === undefined ? undefined : firstLine + lines;
-    rejected.push({ index: position + start, line, kind: 'too_long', reason: tooLong(maxLineSize) });
+    rejected.push({ index: position + start, line, reason: 'too_long', message: tooLong(maxLineSize) });
     return { entries, rejected, consumed: n, lines: lines + 1, discarding: true };
   }
   return { entries, rejected, consumed: start, lines, discarding: false };
@@ -72,5 +65,5 @@ function tooLong(max: number): string {
 function decodeLine(text: string, offset: number, line: number | undefined, entries: KongLogEntry[], rejected: RejectedLine[]): void {
   const d = decodeEntryText(text);
   if (d.entry !== undefined) entries.push(d.entry);
-  else rejected.push({ index: offset, line, kind: d.kind, reason: d.reason });
+  else rejected.push({ index: offset, line, reason: d.reason, message: d.message });
 }

@@ -1,9 +1,9 @@
 import {
-  PermanentError,
   diskProblem,
   errorMessage,
   isBackPressure,
   logBatch,
+  refusedReasonOf,
   type ComponentContext,
   type Consumer,
   type Host,
@@ -184,7 +184,7 @@ export class KongFileLogReceiver implements Receiver {
   /** An orphan that gave nothing new this round is done: what is left after its last newline is cut off. */
   private async retire(file: TrackedFile): Promise<void> {
     if (file.hasPartialLine) {
-      this.reportRejected(file.path, [{ index: file.offset, line: file.lines === undefined ? undefined : file.lines + 1, kind: 'truncated', reason: 'the file was rotated away with an unfinished last line' }], 0);
+      this.reportRejected(file.path, [{ index: file.offset, line: file.lines === undefined ? undefined : file.lines + 1, reason: 'truncated', message: 'the file was rotated away with an unfinished last line' }], 0);
     }
     this.fileSet.files.delete(file.key);
     await file.close();
@@ -203,7 +203,7 @@ export class KongFileLogReceiver implements Receiver {
         }
         return Math.max(MIN_RETRY_MS, err.retryAfterSeconds * 1000);
       }
-      const reason = err instanceof PermanentError ? 'permanent' : 'error';
+      const reason = refusedReasonOf(err);
       this.telemetry.countRefused(reason, entries.length);
       if (!this.failing) {
         this.failing = true;
@@ -223,11 +223,11 @@ export class KongFileLogReceiver implements Receiver {
   }
 
   private reportRejected(file: string, rejected: readonly RejectedLine[], kept: number): void {
-    for (const r of rejected) this.telemetry.countRejected(r.kind);
+    for (const r of rejected) this.telemetry.countRejected(r.reason);
     const shown = rejected.slice(0, 20);
     const lines = shown.every((r) => r.line !== undefined) ? shown.map((r) => r.line) : undefined;
     this.ctx.logger.warn(
-      { file, rejected: rejected.length, kept, offsets: shown.map((r) => r.index), lines, reasons: [...new Set(shown.map((r) => r.reason))] },
+      { file, rejected: rejected.length, kept, offsets: shown.map((r) => r.index), lines, reasons: [...new Set(shown.map((r) => r.message))] },
       'dropped lines that are not Kong log entries',
     );
   }

@@ -9,13 +9,15 @@ import {
   type Consumer,
   type Logger,
   type RejectedEntry,
+  type ValueRejectedReason,
   type Authenticator,
   type OnCut,
   endAnswer,
   readBody,
+  refusedReasonOf,
 } from '../../core/index.js';
 import { bodyEncodingOf, isJsonContentType } from './content.js';
-import type { ReceiverTelemetry, RejectedReason } from './telemetry.js';
+import type { ReceiverTelemetry } from './telemetry.js';
 
 const ALLOWED_METHODS = 'POST, PUT, PATCH';
 const TEXT = 'text/plain; charset=utf-8';
@@ -105,9 +107,10 @@ export class RequestHandler {
     }
 
     const decoded = decodeJsonText(read.body.toString('utf8'));
-    if (typeof decoded === 'string') {
-      if (!decoded.startsWith('malformed JSON')) this.o.telemetry.countRejected(rejectedReasonOf(decoded));
-      return this.answer(req, res, 400, decoded);
+    if ('reason' in decoded) {
+      // A whole body that is not JSON is not an item: it shows in requests_total{code="400"} only.
+      if (decoded.reason !== 'malformed_json') this.o.telemetry.countRejected(decoded.reason);
+      return this.answer(req, res, 400, decoded.message);
     }
     const { entries, rejected } = decoded;
     if (rejected.length > 0) this.reportRejected(rejected, entries.length);
@@ -137,17 +140,12 @@ export class RequestHandler {
   }
 
   private answerRefused(req: IncomingMessage, res: ServerResponse, err: unknown, count: number): void {
-    const telemetry = this.o.telemetry;
+    this.o.telemetry.countRefused(refusedReasonOf(err), count);
     if (isBackPressure(err)) {
-      telemetry.countRefused('back_pressure', count);
       const retryAfter = String(Math.max(0, Math.ceil(err.retryAfterSeconds)));
       return this.answer(req, res, 503, `the pipeline is busy: ${err.message}; retry`, { 'retry-after': retryAfter });
     }
-    if (err instanceof PermanentError) {
-      telemetry.countRefused('permanent', count);
-      return this.answer(req, res, 400, err.message);
-    }
-    telemetry.countRefused('error', count);
+    if (err instanceof PermanentError) return this.answer(req, res, 400, err.message);
     // Logged once per failing streak: Kong retries every batch, which would repeat the line per retry.
     if (!this.failing) {
       this.failing = true;
@@ -159,11 +157,8 @@ export class RequestHandler {
     return this.answer(req, res, 500, 'internal error in the pipeline; see the collector log');
   }
 
-  private reportRejected(rejected: readonly RejectedEntry[], kept: number): void {
-    let notObject = 0;
-    for (const r of rejected) if (r.code === 'not_an_object') notObject++;
-    if (notObject > 0) this.o.telemetry.countRejected('not_an_object', notObject);
-    if (rejected.length > notObject) this.o.telemetry.countRejected('not_a_kong_entry', rejected.length - notObject);
+  private reportRejected(rejected: readonly RejectedEntry<ValueRejectedReason>[], kept: number): void {
+    for (const r of rejected) this.o.telemetry.countRejected(r.reason);
     const { indexes, reasons } = describeRejected(rejected);
     this.o.logger.warn(
       { rejected: rejected.length, kept, indexes, reasons },
@@ -192,12 +187,7 @@ export class RequestHandler {
   }
 }
 
-
 function oneLine(text: string): string {
   return text.replace(/[\r\n]+/g, ' ');
 }
 
-/** A whole body refused by the decoder counts as one rejected item, with the decoder's reason. */
-function rejectedReasonOf(reason: string): RejectedReason {
-  return reason.startsWith('not a Kong log entry') ? 'not_a_kong_entry' : 'not_an_object';
-}

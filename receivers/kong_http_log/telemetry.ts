@@ -1,16 +1,14 @@
-import { LogReceiverTelemetry, SelfMetric, type CounterHandle, type SelfTelemetry } from '../../core/index.js';
+import { LogReceiverTelemetry, SelfMetric, type CounterHandle, type SelfTelemetry, type ValueRejectedReason } from '../../core/index.js';
 
-export type { RefusedReason } from '../../core/index.js';
-
-/** Why the decoder rejected an entry (label `reason` of the rejected counter). */
-export type RejectedReason = 'not_an_object' | 'not_a_kong_entry';
+/** What the decoder rejects in a body; a body that is not JSON at all is answered 400 and not counted here. */
+const REJECTED: readonly ValueRejectedReason[] = ['not_an_object', 'not_a_kong_entry'];
 
 /** The shared Kong-log receiver counters, plus HTTP requests answered by status code. */
-export class ReceiverTelemetry extends LogReceiverTelemetry {
+export class ReceiverTelemetry extends LogReceiverTelemetry<ValueRejectedReason> {
   private readonly requestsByCode = new Map<number, CounterHandle>();
 
   constructor(telemetry: SelfTelemetry, receiver: string) {
-    super(telemetry, receiver, ['not_an_object', 'not_a_kong_entry']);
+    super(telemetry, receiver, REJECTED);
   }
 
   countRequest(code: number): void {

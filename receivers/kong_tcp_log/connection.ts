@@ -95,8 +95,8 @@ export class LineConnection implements LineSink {
     this.lineNumber++;
     this.rejected.push({
       index: this.lineNumber,
-      kind: 'too_long',
-      reason: `longer than max_line_size (${this.o.maxLineSize} bytes); skipped up to its newline`,
+      reason: 'too_long',
+      message: `longer than max_line_size (${this.o.maxLineSize} bytes); skipped up to its newline`,
     });
   }
 
@@ -187,7 +187,7 @@ export class LineConnection implements LineSink {
       // Kong ends every entry with `\n`: bytes after the last one are an entry cut off by the close.
       this.lineNumber++;
       this.o.outcomes.rejected(
-        [{ index: this.lineNumber, kind: 'truncated', reason: 'connection closed in the middle of a line' }],
+        [{ index: this.lineNumber, reason: 'truncated', message: 'connection closed in the middle of a line' }],
         0,
         this.remote,
       );

@@ -1,13 +1,7 @@
 import { decodeEntryText, type KongLogEntry, type RejectedEntry } from '../../core/index.js';
 
-/** Why a line holds no Kong log entry (label `reason` of the rejected counter). */
-export type { RejectedReason } from '../../core/index.js';
-import type { RejectedReason } from '../../core/index.js';
-
-/** A rejected line: `index` is its line number on the connection (1-based), `reason` says why for the log. */
-export interface RejectedLine extends RejectedEntry {
-  readonly kind: RejectedReason;
-}
+/** A rejected line: `index` is its line number on the connection (1-based). */
+export type RejectedLine = RejectedEntry;
 
 /**
  * Decodes one line (one JSON object, as Kong's tcp-log writes it) with the shared Kong entry rules and
@@ -16,5 +10,5 @@ export interface RejectedLine extends RejectedEntry {
 export function decodeLine(text: string, line: number, entries: KongLogEntry[], rejected: RejectedLine[]): void {
   const d = decodeEntryText(text);
   if (d.entry !== undefined) entries.push(d.entry);
-  else rejected.push({ index: line, kind: d.kind, reason: d.reason });
+  else rejected.push({ index: line, reason: d.reason, message: d.message });
 }

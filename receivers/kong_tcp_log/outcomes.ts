@@ -1,6 +1,6 @@
-import { PermanentError, describeRejected, errorMessage, isBackPressure, type Logger } from '../../core/index.js';
+import { describeRejected, errorMessage, refusedReasonOf, type Logger } from '../../core/index.js';
 import type { RejectedLine } from './line_decoder.js';
-import type { ReceiverTelemetry, RefusedReason } from './telemetry.js';
+import type { ReceiverTelemetry } from './telemetry.js';
 
 /**
  * Counts what became of received lines and says it in the log: rejected lines as one warning per batch
@@ -25,7 +25,7 @@ export class Outcomes {
 
   /** Entries dropped because the pipeline refused them for good (or for longer than we could wait). */
   refused(err: unknown, n: number): void {
-    const reason: RefusedReason = isBackPressure(err) ? 'back_pressure' : err instanceof PermanentError ? 'permanent' : 'error';
+    const reason = refusedReasonOf(err);
     this.telemetry.countRefused(reason, n);
     if (this.failing) return;
     this.failing = true;
@@ -37,7 +37,7 @@ export class Outcomes {
 
   rejected(rejected: readonly RejectedLine[], kept: number, remote: string): void {
     if (rejected.length === 0) return;
-    for (const r of rejected) this.telemetry.countRejected(r.kind);
+    for (const r of rejected) this.telemetry.countRejected(r.reason);
     const { indexes, reasons } = describeRejected(rejected);
     this.logger.warn({ remote, rejected: rejected.length, kept, lines: indexes, reasons }, 'dropped lines that are not Kong log entries');
   }

@@ -1,12 +1,7 @@
-import { decodeEntryText, type KongLogEntry, type RejectedEntry } from '../../core/index.js';
+import { decodeEntryText, type EntryRejectedReason, type KongLogEntry, type RejectedEntry } from '../../core/index.js';
 
-/** Why a datagram holds no Kong log entry (label `reason` of the rejected counter). */
-export type RejectedReason = Extract<CoreRejectedReason, 'malformed_json' | 'not_an_object' | 'not_a_kong_entry'>;
-import type { RejectedReason as CoreRejectedReason } from '../../core/index.js';
-
-/** A rejected datagram: `index` is its position in the batch, `reason` says why for the log. */
-export interface RejectedDatagram extends RejectedEntry {
-  readonly kind: RejectedReason;
+/** A rejected datagram: `index` is its position in the batch; only the decoder's reasons apply. */
+export interface RejectedDatagram extends RejectedEntry<EntryRejectedReason> {
   readonly sender: string;
 }
 
@@ -24,5 +19,5 @@ export function decodeDatagram(
   const d = decodeEntryText(text);
   if (d.entry !== undefined) entries.push(d.entry);
   // An entry larger than a datagram arrives cut: its JSON ends too early.
-  else rejected.push({ index, sender, kind: d.kind, reason: d.reason });
+  else rejected.push({ index, sender, reason: d.reason, message: d.message });
 }

@@ -1,23 +1,23 @@
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import {
-  PermanentError,
   describeRejected,
   errorMessage,
-  isBackPressure,
   logBatch,
   parseEndpoint,
+  refusedReasonOf,
   type ComponentContext,
   type Consumer,
   type Host,
   type HostPort,
   type KongLogEntry,
   type Receiver,
+  type RefusedReason,
   listenError,
 } from '../../core/index.js';
 import type { KongUdpLogConfig } from './config.js';
 import { decodeDatagram, type RejectedDatagram } from './datagram_decoder.js';
-import { ReceiverTelemetry, type RefusedReason } from './telemetry.js';
+import { ReceiverTelemetry } from './telemetry.js';
 
 /**
  * Entries held while a batch is in the pipeline. UDP cannot slow the sender down, so past this many
@@ -126,8 +126,7 @@ export class KongUdpLogReceiver implements Receiver {
         this.delivered();
       },
       (err: unknown) => {
-        const reason: RefusedReason = isBackPressure(err) ? 'back_pressure' : err instanceof PermanentError ? 'permanent' : 'error';
-        this.refused(reason, entries.length, errorMessage(err));
+        this.refused(refusedReasonOf(err), entries.length, errorMessage(err));
         this.delivered();
       },
     );
@@ -163,7 +162,7 @@ export class KongUdpLogReceiver implements Receiver {
     this.rejected = [];
     const senders = new Set<string>();
     for (const r of rejected) {
-      this.telemetry.countRejected(r.kind);
+      this.telemetry.countRejected(r.reason);
       if (senders.size < 10) senders.add(r.sender);
     }
     const { reasons } = describeRejected(rejected);

@@ -3,13 +3,12 @@
  * `partial_success` (rejected_data_points + error_message) and the refused-points self-metric.
  */
 
-/** Self-metric `reason` of a dropped point: a summary (no SDK type for it) or a point that breaks OTLP's rules. */
-export type RejectedKind = 'summary' | 'invalid';
+import type { RejectedPointReason } from '../../core/index.js';
 
 export const SUMMARY_NOT_SUPPORTED = 'summary metrics are not supported';
 
 interface Problem {
-  readonly kind: RejectedKind;
+  readonly reason: RejectedPointReason;
   points: number;
   readonly metrics: Set<string>;
 }
@@ -22,11 +21,11 @@ export class Rejections {
   private total = 0;
 
   /** `problem` is fixed text (no values), so the same problem groups across points and may be logged. */
-  add(kind: RejectedKind, problem: string, metric: string, points = 1): void {
+  add(reason: RejectedPointReason, problem: string, metric: string, points = 1): void {
     if (points <= 0) return;
     let p = this.problems.get(problem);
     if (p === undefined) {
-      p = { kind, points: 0, metrics: new Set() };
+      p = { reason, points: 0, metrics: new Set() };
       this.problems.set(problem, p);
     }
     p.points += points;
@@ -38,9 +37,9 @@ export class Rejections {
     return this.total;
   }
 
-  countOf(kind: RejectedKind): number {
+  countOf(reason: RejectedPointReason): number {
     let n = 0;
-    for (const p of this.problems.values()) if (p.kind === kind) n += p.points;
+    for (const p of this.problems.values()) if (p.reason === reason) n += p.points;
     return n;
   }
 

@@ -10,15 +10,15 @@ import {
   type OnCut,
   endAnswer,
   readBody,
+  refusedReasonOf,
+  REJECTED_POINT_REASONS,
 } from '../../core/index.js';
 import { bodyEncodingOf, requestEncodingOf, type RequestEncoding } from './content.js';
-import { decodeJsonRequest } from './json_request.js';
-import { decodeProtobufRequest } from './proto_codec.js';
+import { decodeRequest } from './decode_request.js';
 import type { Rejections } from './rejections.js';
 import { errorBody, successBody, type AnswerBody } from './response.js';
 import type { ReceiverTelemetry } from './telemetry.js';
 import { toResourceMetrics } from './to_metric_batch.js';
-import type { WireRequest } from './wire.js';
 
 export const METRICS_PATH = '/v1/metrics';
 const OTHER_SIGNALS: Readonly<Record<string, string>> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
@@ -116,7 +116,7 @@ export class RequestHandler {
         break;
     }
 
-    const decoded = decode(read.body, encoding);
+    const decoded = decodeRequest(read.body, encoding);
     if (typeof decoded === 'string') {
       // The reason may quote the body (JSON.parse does), so it goes to the sender only, never to the log.
       this.o.logger.debug({ encoding }, 'refused an OTLP request that does not decode');
@@ -141,18 +141,13 @@ export class RequestHandler {
   }
 
   private answerRefused(req: IncomingMessage, res: ServerResponse, encoding: RequestEncoding, err: unknown, points: number): void {
-    const telemetry = this.o.telemetry;
+    this.o.telemetry.countRefused(refusedReasonOf(err), points);
     if (isBackPressure(err)) {
-      telemetry.countRefused('back_pressure', points);
       const retryAfter = String(Math.max(0, Math.ceil(err.retryAfterSeconds)));
       return this.answer(req, res, 503, errorBody(encoding, 503, `the pipeline is busy: ${err.message}; retry`), { 'retry-after': retryAfter });
     }
-    if (err instanceof PermanentError) {
-      telemetry.countRefused('permanent', points);
-      return this.answer(req, res, 400, errorBody(encoding, 400, err.message));
-    }
+    if (err instanceof PermanentError) return this.answer(req, res, 400, errorBody(encoding, 400, err.message));
     // Not known to be permanent, so retryable, as the Collector's OTLP receiver answers such errors.
-    telemetry.countRefused('error', points);
     if (!this.failing) {
       this.failing = true;
       this.o.logger.error(
@@ -164,9 +159,7 @@ export class RequestHandler {
   }
 
   private reportRejected(rejections: Rejections, kept: number): void {
-    const telemetry = this.o.telemetry;
-    telemetry.countRefused('summary', rejections.countOf('summary'));
-    telemetry.countRefused('invalid', rejections.countOf('invalid'));
+    for (const reason of REJECTED_POINT_REASONS) this.o.telemetry.countRefused(reason, rejections.countOf(reason));
     const problems = rejections.problemList();
     const fresh = problems.filter((p) => !this.warnedProblems.has(p));
     for (const p of fresh) this.warnedProblems.add(p);
@@ -205,27 +198,5 @@ export class RequestHandler {
     if (headers !== undefined) for (const name in headers) res.setHeader(name, headers[name]);
     if (this.stopping) res.setHeader('connection', 'close');
     endAnswer(req, res, answer.body, this.o.maxBodySize, this.o.onCut);
-  }
-}
-
-/** The request as the wire shape, or why it is not an ExportMetricsServiceRequest (answered 400). */
-function decode(body: Buffer, encoding: RequestEncoding): WireRequest | string {
-  if (encoding === 'protobuf') {
-    try {
-      return decodeProtobufRequest(body);
-    } catch (err) {
-      return `malformed protobuf: not an ExportMetricsServiceRequest (${errorMessage(err)})`;
-    }
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    return `malformed JSON: ${errorMessage(err)}`;
-  }
-  try {
-    return decodeJsonRequest(json);
-  } catch (err) {
-    return `not an OTLP/JSON ExportMetricsServiceRequest: ${errorMessage(err)}`;
   }
 }

@@ -1,13 +1,20 @@
-import { SelfMetric, type CounterHandle, type SelfTelemetry } from '../../core/index.js';
-import type { RejectedKind } from './rejections.js';
+import {
+  REFUSED_REASONS,
+  REJECTED_POINT_REASONS,
+  SelfMetric,
+  type CounterHandle,
+  type RefusedReason as PipelineRefusedReason,
+  type RejectedPointReason,
+  type SelfTelemetry,
+} from '../../core/index.js';
 
 /**
  * Why points were refused (label `reason` of the refused counter): downstream said so (`back_pressure`,
  * `permanent`, `error`), or the receiver dropped them while converting (`summary`, `invalid`).
  */
-export type RefusedReason = 'back_pressure' | 'permanent' | 'error' | RejectedKind;
+export type RefusedReason = PipelineRefusedReason | RejectedPointReason;
 
-const REASONS: readonly RefusedReason[] = ['back_pressure', 'permanent', 'error', 'summary', 'invalid'];
+const REASONS: readonly RefusedReason[] = [...REFUSED_REASONS, ...REJECTED_POINT_REASONS];
 
 /** The receiver's self-telemetry, with every handle made once so the hot path only adds. */
 export class ReceiverTelemetry {

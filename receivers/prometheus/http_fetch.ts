@@ -2,13 +2,12 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { Clock, Timer } from '../../core/index.js';
+import type { Clock, Rejection, ScrapeFailureReason, Timer } from '../../core/index.js';
 import type { ScrapeTarget } from './target.js';
-import type { FailureReason } from './telemetry.js';
 
 export type FetchResult =
   | { readonly ok: true; readonly body: Buffer }
-  | { readonly ok: false; readonly reason: FailureReason; readonly detail: string };
+  | ({ readonly ok: false } & Rejection<ScrapeFailureReason>);
 
 /** What Prometheus asks for when it wants the text format; Kong's plugin answers it. */
 export const ACCEPT = 'text/plain;version=0.0.4';
@@ -16,7 +15,7 @@ export const ACCEPT = 'text/plain;version=0.0.4';
 /**
  * GETs one target's page, as Prometheus does: text format, gzip accepted, `scrape_timeout` for the whole
  * exchange (timed on the injected clock), one kept-alive connection per target. Never rejects: every
- * failure becomes a reason and a detail for the log (an error code or status, never a header or body).
+ * failure becomes a reason and a message for the log (an error code or status, never a header or body).
  */
 export class PageFetcher {
   private readonly agent: http.Agent;
@@ -57,8 +56,8 @@ export class PageFetcher {
       const broken = (err: NodeJS.ErrnoException): void => {
         finish(
           timedOut
-            ? { ok: false, reason: 'timeout', detail: `no complete answer within scrape_timeout (${t.timeoutMs} ms)` }
-            : { ok: false, reason: 'connection', detail: err.code ?? err.message },
+            ? { ok: false, reason: 'timeout', message: `no complete answer within scrape_timeout (${t.timeoutMs} ms)` }
+            : { ok: false, reason: 'connection', message: err.code ?? err.message },
         );
       };
       const options: http.RequestOptions = { host: t.host, port: t.port, path: t.path, method: 'GET', headers: this.headers, agent: this.agent };
@@ -66,24 +65,24 @@ export class PageFetcher {
         const status = res.statusCode ?? 0;
         if (status !== 200) {
           res.resume();
-          finish({ ok: false, reason: 'http_status', detail: `HTTP ${status}${status === 401 || status === 403 ? ' (check basic_auth / bearer_token)' : ''}` });
+          finish({ ok: false, reason: 'http_status', message: `HTTP ${status}${status === 401 || status === 403 ? ' (check basic_auth / bearer_token)' : ''}` });
           return;
         }
         const encoding = String(res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
         const type = String(res.headers['content-type'] ?? '');
         if (type.includes('protobuf')) {
           res.resume();
-          finish({ ok: false, reason: 'parse', detail: `the target answered ${type}; only the text format is read` });
+          finish({ ok: false, reason: 'parse', message: `the target answered ${type}; only the text format is read` });
           return;
         }
         let body: Readable = res;
         if (encoding === 'gzip' || encoding === 'x-gzip') {
           const gunzip = createGunzip();
-          gunzip.on('error', () => finish({ ok: false, reason: 'decode', detail: 'the gzip body is corrupt' }));
+          gunzip.on('error', () => finish({ ok: false, reason: 'decode', message: 'the gzip body is corrupt' }));
           body = res.pipe(gunzip);
         } else if (encoding !== 'identity' && encoding !== '') {
           res.resume();
-          finish({ ok: false, reason: 'decode', detail: `unsupported Content-Encoding "${encoding}" (gzip was asked for)` });
+          finish({ ok: false, reason: 'decode', message: `unsupported Content-Encoding "${encoding}" (gzip was asked for)` });
           return;
         }
         const chunks: Buffer[] = [];
@@ -93,7 +92,7 @@ export class PageFetcher {
           if (t.bodySizeLimit > 0 && size > t.bodySizeLimit) {
             req.destroy();
             body.destroy();
-            finish({ ok: false, reason: 'body_size', detail: `the page is larger than body_size_limit (${t.bodySizeLimit} bytes once decompressed)` });
+            finish({ ok: false, reason: 'body_size', message: `the page is larger than body_size_limit (${t.bodySizeLimit} bytes once decompressed)` });
             return;
           }
           chunks.push(c);

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import {
-  PermanentError,
   errorMessage,
-  isBackPressure,
   metricBatch,
+  refusedReasonOf,
   type Clock,
   type Consumer,
   type Logger,
+  type ScrapeFailureReason,
   type SelfTelemetry,
   type Timer,
 } from '../../core/index.js';
@@ -18,7 +18,7 @@ import { parsePage } from './parser.js';
 import { TargetResources } from './resources.js';
 import { StartTimes } from './start_times.js';
 import { targetUrl, type ScrapeTarget } from './target.js';
-import { TargetTelemetry, type FailureReason, type RefusedReason } from './telemetry.js';
+import { TargetTelemetry } from './telemetry.js';
 
 export interface LoopDeps {
   readonly receiverId: string;
@@ -112,7 +112,7 @@ export class ScrapeLoop {
     const fetched = await this.fetcher.fetch();
     if (this.stopped) return;
     if (!fetched.ok) {
-      this.fail(fetched.reason, fetched.detail, began);
+      this.fail(fetched.reason, fetched.message, began);
       return;
     }
     const page = parsePage(fetched.body);
@@ -146,7 +146,7 @@ export class ScrapeLoop {
         this.deps.logger.info({ target: this.url }, 'the pipeline takes scraped points again');
       }
     } catch (err) {
-      const reason: RefusedReason = isBackPressure(err) ? 'back_pressure' : err instanceof PermanentError ? 'permanent' : 'error';
+      const reason = refusedReasonOf(err);
       this.stats.refused(reason, converted.points);
       if (!this.refusing) {
         this.refusing = true;
@@ -158,7 +158,7 @@ export class ScrapeLoop {
     }
   }
 
-  private fail(reason: FailureReason, detail: string, began: number): void {
+  private fail(reason: ScrapeFailureReason, detail: string, began: number): void {
     this.stats.failure(reason);
     this.stats.up(0);
     if (began > 0) this.stats.duration((performance.now() - began) / 1000);

@@ -1,4 +1,11 @@
-import { SelfMetric, type CounterHandle, type GaugeHandle, type SelfTelemetry } from '../../core/index.js';
+import {
+  SelfMetric,
+  type CounterHandle,
+  type GaugeHandle,
+  type RefusedReason,
+  type ScrapeFailureReason,
+  type SelfTelemetry,
+} from '../../core/index.js';
 
 /**
  * Scrape self-metrics, named after Prometheus' own per-target series (`up`, `scrape_duration_seconds`,
@@ -12,11 +19,6 @@ export const ScrapeMetric = {
   failures: 'kongtel_receiver_scrape_failures_total',
 } as const;
 
-/** Why a scrape gave no data (label `reason` of the failures counter). */
-export type FailureReason = 'connection' | 'timeout' | 'http_status' | 'decode' | 'parse' | 'body_size';
-
-/** Why the pipeline did not take a scrape's points (label `reason` of the refused counter). */
-export type RefusedReason = 'back_pressure' | 'permanent' | 'error';
 
 /** One target's handles, made once so a scrape only sets and adds. */
 export class TargetTelemetry {
@@ -24,7 +26,7 @@ export class TargetTelemetry {
   private readonly durationGauge: GaugeHandle;
   private readonly samplesGauge: GaugeHandle;
   private readonly parseErrorsCounter: CounterHandle;
-  private readonly failuresBy = new Map<FailureReason, CounterHandle>();
+  private readonly failuresBy = new Map<ScrapeFailureReason, CounterHandle>();
   private readonly refusedBy = new Map<RefusedReason, CounterHandle>();
   private readonly acceptedCounter: CounterHandle;
 
@@ -62,7 +64,7 @@ export class TargetTelemetry {
     if (n > 0) this.parseErrorsCounter.add(n);
   }
 
-  failure(reason: FailureReason): void {
+  failure(reason: ScrapeFailureReason): void {
     let h = this.failuresBy.get(reason);
     if (h === undefined) {
       h = this.telemetry.counter(ScrapeMetric.failures, 'Scrapes that gave no data, by reason.', {

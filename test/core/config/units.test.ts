@@ -37,8 +37,9 @@ import { decodeJsonText } from '../../../core/kong/decode.js';
 
 describe('malformed JSON reasons never quote the input', () => {
   it.each(['{"prompt": "my secret plan', 'What is the secret', '{"a": 1,}', '[{"x": tru}]'])('%j', (text) => {
-    const reason = decodeJsonText(text);
-    expect(typeof reason).toBe('string');
+    const failure = decodeJsonText(text);
+    expect(failure).toMatchObject({ reason: 'malformed_json' });
+    const reason = 'message' in failure ? failure.message : '';
     expect(reason).toMatch(/^malformed JSON: /);
     expect(reason).not.toMatch(/secret|plan|What|tru\b/);
   });

@@ -24,11 +24,11 @@ describe('decodeChunk', () => {
   it('numbers rejected lines and gives their file offsets', () => {
     const text = `${e('a')}\nnot json\n${'y'.repeat(100)}\n[]\n`;
     const d = decodeChunk(Buffer.from(text), 5000, 10, false, 64);
-    expect(d.rejected.map((r) => [r.line, r.index, r.kind])).toEqual([
+    expect(d.rejected.map((r) => [r.line, r.index, r.reason])).toEqual([
       [11, 5000 + e('a').length + 1, 'malformed_json'],
       [12, 5000 + e('a').length + 10, 'too_long'],
       [13, 5000 + e('a').length + 111, 'not_an_object'],
     ]);
-    expect(d.rejected[0].reason).toBe('malformed JSON: unexpected token');
+    expect(d.rejected[0].message).toBe('malformed JSON: unexpected token');
   });
 });

@@ -296,6 +296,9 @@ describe('kong_file_log downstream', () => {
     h.next.answer = new PermanentError('never');
     append(log, ids('a', 0, 3));
     await until('refused 3', () => h!.refused('permanent') === 3);
+    h.next.answer = new Error('the test pipeline broke');
+    append(log, ids('e', 0, 1));
+    await until('error 1', () => h!.refused('error') === 1);
     h.next.answer = 'accept';
     append(log, ids('b', 0, 2));
     await until('2 entries', () => h!.accepted() === 2);

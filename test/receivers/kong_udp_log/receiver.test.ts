@@ -157,6 +157,9 @@ describe('kong_udp_log', () => {
       h.next.answer = new PermanentError('never');
       await sendAll(h.port, [entry('c')]);
       await until('permanent 1', () => h.refused('permanent') === 1);
+      h.next.answer = new Error('the test pipeline broke');
+      await sendAll(h.port, [entry('e')]);
+      await until('error 1', () => h.refused('error') === 1);
       expect(h.logs.filter((l) => l.level === 50)).toHaveLength(1);
       h.next.answer = 'accept';
       await sendAll(h.port, [entry('d')]);

@@ -88,6 +88,8 @@ describe('a failed scrape: up=0, counted by reason, logged once, no crash', () =
     ['HTTP 500', (s) => (s.status = 500), 'http_status', 'HTTP 500'],
     ['an HTML page', (s) => (s.body = '<html>\n<body>Kong Manager</body>\n</html>\n'), 'parse', 'line 1: expected a metric name'],
     ['a page of # TYPE lines only, all wrong', (s) => (s.body = '# TYPE a bucket\n# TYPE b bucket\n'), 'parse', 'no valid sample in the page (line 1: # TYPE a bucket'],
+    ['a corrupt gzip body', (s) => (s.contentEncoding = 'gzip'), 'decode', 'the gzip body is corrupt'],
+    ['an encoding not asked for', (s) => (s.contentEncoding = 'br'), 'decode', 'unsupported Content-Encoding "br"'],
     ['protobuf', (s) => (s.contentType = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited'), 'parse', 'the target answered application/vnd.google.protobuf'],
   ];
   for (const [name, make, reason, detail] of BAD_ANSWERS) {
@@ -204,5 +206,15 @@ describe('the pipeline refuses a scrape', () => {
     h.consumer.fail = new PermanentError('no');
     await h.advance(0);
     expect(h.telemetry.value(SelfMetric.receiverRefusedMetricPoints, { receiver: 'prometheus', reason: 'permanent' })).toBe(1);
+  });
+
+  it('any other error is counted under reason error', async () => {
+    server = await TargetServer.start();
+    server.body = PAGE;
+    h = await startReceiver(job([server.address]));
+    h.consumer.fail = new Error('the test pipeline broke');
+    await h.advance(0);
+    expect(h.telemetry.value(SelfMetric.receiverRefusedMetricPoints, { receiver: 'prometheus', reason: 'error' })).toBe(1);
+    expect(h.telemetry.value(SelfMetric.receiverRefusedMetricPoints, { receiver: 'prometheus', reason: 'permanent' })).toBe(0);
   });
 });

@@ -13,6 +13,8 @@ export class TargetServer {
   body: string | Buffer = '';
   status = 200;
   gzip = false;
+  /** Sent as the page's Content-Encoding over the body as it is (a corrupt or unknown encoding). */
+  contentEncoding: string | undefined;
   contentType = 'text/plain; version=0.0.4; charset=utf-8';
   /** Accept the request but never answer (timeouts). */
   hang = false;
@@ -69,7 +71,8 @@ export class TargetServer {
     const raw = typeof this.body === 'string' ? Buffer.from(this.body, 'utf8') : this.body;
     const zipped = this.gzip && /\bgzip\b/.test(String(headers['accept-encoding'] ?? ''));
     const body = zipped ? gzipSync(raw) : raw;
-    res.writeHead(200, { 'Content-Type': this.contentType, 'Content-Length': body.length, ...(zipped ? { 'Content-Encoding': 'gzip' } : {}) });
+    const encoding = this.contentEncoding ?? (zipped ? 'gzip' : undefined);
+    res.writeHead(200, { 'Content-Type': this.contentType, 'Content-Length': body.length, ...(encoding !== undefined ? { 'Content-Encoding': encoding } : {}) });
     res.end(body);
   }
 }
