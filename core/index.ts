@@ -5,6 +5,7 @@ export * from './logger.js';
 export * from './redact.js';
 export * from './telemetry.js';
 export * from './component.js';
+export * from './storage.js';
 export * from './config/units.js';
 export * from './kong/entry.js';
 export * from './kong/decode.js';

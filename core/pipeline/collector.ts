@@ -20,6 +20,7 @@ import type { CollectorConfig } from '../config/load.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { SelfTelemetry } from '../telemetry.js';
+import { storageLookup } from '../storage.js';
 import { fanout } from './fanout.js';
 import { SelfMetricsServer } from './self_metrics_server.js';
 
@@ -122,6 +123,7 @@ export class Collector implements Host {
       telemetry: this.telemetry,
       clock: this.clock,
       resource: this.resource,
+      storage: storageLookup((ext) => this.extension(ext)),
     };
   }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../../core/index.js';
+import { duration, storageId } from '../../core/index.js';
 
 /**
  * The OTel Collector's `otlphttp` exporter keys and defaults (exporter/otlphttpexporter, configretry,
@@ -55,8 +55,8 @@ const queueSchema = z.strictObject({
   num_consumers: z.number().int().min(1, { message: 'must be a whole number of at least 1' }).default(10),
   /** Capacity in requests (one request per consumed batch). */
   queue_size: z.number().int().min(1, { message: 'must be a whole number of at least 1' }).default(1000),
-  /** A directory: makes the queue persistent (survives restarts and crashes). */
-  storage: z.string().min(1, { message: 'must be a directory path, e.g. "/var/lib/kongtel/queue"' }).optional(),
+  /** A storage extension's id (`file_storage`): makes the queue persistent (survives restarts and crashes). */
+  storage: storageId(['exporters', 'otlphttp', 'sending_queue', 'storage']).optional(),
 });
 
 export const otlpHttpConfigSchema = z
