@@ -73,9 +73,9 @@ describe('otlphttp config', () => {
     expect(blocks).toHaveLength(1);
     const doc = parse(blocks[0]) as { exporters: Record<string, unknown> };
     const ids = Object.keys(doc.exporters);
-    expect(ids).toEqual(['otlphttp/dynatrace', 'otlphttp/grafana']);
+    expect(ids).toEqual(['otlp_http/dynatrace', 'otlphttp/grafana']);
     for (const id of ids) expect(issues(doc.exporters[id])).toEqual([]);
-    const dt = otlpHttpConfigSchema.parse(doc.exporters['otlphttp/dynatrace']);
+    const dt = otlpHttpConfigSchema.parse(doc.exporters['otlp_http/dynatrace']);
     expect(metricsUrl(dt).pathname).toBe('/api/v2/otlp/v1/metrics');
     expect(dt.retry_on_failure.max_elapsed_time).toBe(0);
   });
