@@ -31,8 +31,12 @@ export const fileStorageConfigSchema = z.strictObject({
   create_directory: z.boolean({ error: 'must be true or false' }).default(false),
   /** Octal, as the Collector writes it; the process umask still applies. */
   directory_permissions: z
-    .string({ error: 'must be an octal mode in quotes, e.g. "0750" (unquoted, YAML reads 0750 as a number)' })
-    .regex(PERMISSIONS, { error: 'must be an octal mode, e.g. "0750" (digits 0-7)' })
+    .custom<string>((v) => typeof v === 'string' && PERMISSIONS.test(v), {
+      error: (issue) =>
+        typeof issue.input === 'number'
+          ? 'must be an octal mode in quotes, e.g. "0750" (unquoted, YAML reads 0750 as a number)'
+          : 'must be an octal mode, e.g. "0750" (digits 0-7)',
+    })
     .default('0750'),
   /** The Collector's wait for bbolt's file lock; kongtel takes no lock, so there is nothing to wait for. */
   timeout: duration().default(1_000),
