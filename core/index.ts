@@ -25,6 +25,7 @@ export * from './net/server_config.js';
 export * from './net/connection_guard.js';
 export * from './net/lingering_close.js';
 export { closest } from './config/zod-issues.js';
+export { refusedKey } from './config/refused_key.js';
 export * from './fs/disk_problem.js';
 export * from './fs/dir_entries.js';
 export * from './fs/regular_file.js';

@@ -14,14 +14,23 @@ export const DEFAULT_DIRECTORY = '/var/lib/kongtel/file_storage';
 
 const PERMISSIONS = /^0?[0-7]{3,4}$/;
 
+/**
+ * A whole number, also written with digit groups (`65_536`, as the Collector README's example does): YAML
+ * 1.1, which the Collector's parser follows, reads that as a number; YAML 1.2, kongtel's, as text.
+ */
+const count = z.preprocess(
+  (v) => (typeof v === 'string' && /^\d+(_\d+)+$/.test(v) ? Number(v.replace(/_/g, '')) : v),
+  z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be 0 or more' }),
+);
+
 const compactionSchema = z.strictObject({
   on_start: z.boolean().default(false),
   on_rebound: z.boolean().default(false),
   directory: z.string().optional(),
-  max_transaction_size: z.number().int().min(0, { error: 'must be 0 or more' }).default(65_536),
+  max_transaction_size: count.default(65_536),
   cleanup_on_start: z.boolean().default(false),
-  rebound_needed_threshold_mib: z.number().int().min(0, { error: 'must be 0 or more' }).default(100),
-  rebound_trigger_threshold_mib: z.number().int().min(0, { error: 'must be 0 or more' }).default(10),
+  rebound_needed_threshold_mib: count.default(100),
+  rebound_trigger_threshold_mib: count.default(10),
   check_interval: duration().default(5_000),
 });
 

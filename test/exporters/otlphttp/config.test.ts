@@ -61,7 +61,7 @@ describe('otlphttp config', () => {
     ['no consumers', { endpoint: 'http://x', sending_queue: { num_consumers: 0 } }, 'sending_queue.num_consumers: must be a whole number of at least 1'],
     ['basic auth and Authorization header', { endpoint: 'http://x', headers: { authorization: 'Bearer t' }, auth: { basic: { username: 'u', password: 'p' } } }, 'auth.basic: conflicts with headers.Authorization: keep one of them'],
     ['header value with a line break', { endpoint: 'http://x', headers: { 'X-A': 'a\r\nX-B: b' } }, 'headers.X-A: header values must not contain line breaks'],
-    ['Collector-style authenticator', { endpoint: 'http://x', auth: { authenticator: 'basicauth/client' } }, 'auth: Unrecognized key: "authenticator"'],
+    ['Collector-style authenticator', { endpoint: 'http://x', auth: { authenticator: 'basicauth/client' } }, 'auth.authenticator: kongtel has no authenticator extensions: write the credentials here, auth: { basic: { username, password } }, or a header, headers: { Authorization: "..." }'],
   ];
   for (const [name, raw, want] of refused) {
     it(`refuses: ${name}`, () => expect(issues(raw)).toContain(want));
