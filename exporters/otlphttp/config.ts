@@ -111,6 +111,10 @@ export const otlpHttpConfigSchema = z
       .strictObject({
         ca_file: z.string().min(1, { message: 'must be a path to a PEM file' }).optional(),
         insecure_skip_verify: z.boolean().default(false),
+        /** The Collector's gRPC-only switch; over HTTP the URL's scheme decides, as here: accepted and ignored. */
+        insecure: z.boolean().optional(),
+        cert_file: refusedKey('kongtel sends no client certificate (mTLS): authenticate with headers (e.g. Authorization) or auth.basic; remove cert_file'),
+        key_file: refusedKey('kongtel sends no client certificate (mTLS): authenticate with headers (e.g. Authorization) or auth.basic; remove key_file'),
       })
       .prefault({}),
     retry_on_failure: retrySchema.prefault({}),

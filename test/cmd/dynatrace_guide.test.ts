@@ -97,6 +97,14 @@ describe("Dynatrace's Kong guide config", () => {
     expect(printed.out).not.toContain('GUIDE.SECRET');
   });
 
+  it('a misspelt exporter type points at otlp_http, and both names are listed', () => {
+    const file = join(tempDir('guide'), 'collector.yaml');
+    writeFileSync(file, GUIDE.replace('  otlp_http:\n', '  otlp_htp:\n').replace('exporters: [otlp_http]', 'exporters: [otlp_htp]'));
+    const r = kongtel(['validate', '--config', file], { DT_ENDPOINT: 'https://abc12345.live.dynatrace.com/api/v2/otlp', DT_API_TOKEN: TOKEN });
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('exporters.otlp_htp: unknown exporter type "otlp_htp" (did you mean "otlp_http"?); known: prometheus, otlphttp, otlp_http');
+  });
+
   it('runs: the scraped Kong counters reach the Dynatrace stand-in as deltas, and the token is never printed', async () => {
     const kong = await TargetServer.start();
     cleanups.push(() => kong.close());
