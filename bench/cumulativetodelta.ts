@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { type Attributes, type HrTime, ValueType } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type DataPoint, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
-import { type Batch, type Consumer, ManualClock, metricBatch, type MetricBatch, SelfTelemetry, silentLogger } from '../core/index.js';
+import { type Batch, type Consumer, ManualClock, metricBatch, type MetricBatch, noStorage, SelfTelemetry, silentLogger } from '../core/index.js';
 import { cumulativeToDeltaFactory } from '../processors/cumulativetodelta/index.js';
 import type { BenchLine } from './bench_line.js';
 
@@ -67,6 +67,7 @@ async function measure(type: 'sum' | 'histogram'): Promise<number> {
     telemetry: new SelfTelemetry(),
     clock,
     resource: resourceFromAttributes({ 'service.name': 'kongtel' }),
+    storage: noStorage,
   };
   const processor = cumulativeToDeltaFactory.create(cumulativeToDeltaFactory.configSchema.parse({}), ctx, discard);
   await processor.start({ status: () => 'running' });

@@ -39,16 +39,22 @@ function config(logPort: number, healthPort: number, sinkPort: number, dir: stri
 processors:
   kong_metrics:
     interval: 10s
-${durable ? `    storage: ${join(dir, 'wal')}\n` : ''}exporters:
+${durable ? `    storage: file_storage/wal\n` : ''}exporters:
   otlphttp:
     endpoint: http://127.0.0.1:${sinkPort}
     sending_queue:
-      storage: ${join(dir, 'queue')}
+      storage: file_storage/queue
 extensions:
   health_check:
     endpoint: 127.0.0.1:${healthPort}
+  file_storage/wal:
+    directory: ${join(dir, 'wal')}
+    create_directory: true
+  file_storage/queue:
+    directory: ${join(dir, 'queue')}
+    create_directory: true
 service:
-  extensions: [health_check]
+  extensions: [health_check, file_storage/wal, file_storage/queue]
   telemetry:
     logs: { level: warn }
     metrics: { address: "" }

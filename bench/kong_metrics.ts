@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { type Batch, type Consumer, type KongLogEntry, logBatch, ManualClock, SelfTelemetry, silentLogger } from '../core/index.js';
+import { type Batch, type Consumer, type KongLogEntry, logBatch, ManualClock, noStorage, SelfTelemetry, silentLogger } from '../core/index.js';
 import { kongMetricsConfigSchema, kongMetricsFactory } from '../processors/kong_metrics/index.js';
 import { KongEntryGenerator } from './kong_entries.js';
 import type { BenchLine } from './bench_line.js';
@@ -70,6 +70,7 @@ async function entriesPerSecond(entries: readonly KongLogEntry[]): Promise<numbe
     telemetry: new SelfTelemetry(),
     clock: new ManualClock(),
     resource: resourceFromAttributes({ 'service.name': 'kongtel-bench' }),
+    storage: noStorage,
   };
   const processor = kongMetricsFactory.create(kongMetricsConfigSchema.parse(LIMITS), ctx, discard);
   for (const b of batches) await processor.consume(logBatch(b)); // warm-up: creates every series, lets V8 optimise

@@ -11,6 +11,7 @@ import {
   type Batch,
   type ComponentContext,
   type Consumer,
+  noStorage,
 } from '../core/index.js';
 import { kongFileLogReceiverFactory } from '../receivers/kong_file_log/index.js';
 import { kongTcpLogReceiverFactory } from '../receivers/kong_tcp_log/index.js';
@@ -95,6 +96,7 @@ function context(id: string): ComponentContext {
     telemetry: new SelfTelemetry(),
     clock: systemClock,
     resource: resourceFromAttributes({ 'service.name': 'kongtel-bench' }),
+    storage: noStorage,
   };
 }
 

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { countDataPoints, ManualClock, SelfTelemetry, silentLogger, type Batch, type Consumer, type MetricBatch } from '../core/index.js';
+import { countDataPoints, ManualClock, noStorage, SelfTelemetry, silentLogger, type Batch, type Consumer, type MetricBatch } from '../core/index.js';
 import { mapScrapedKongSeries } from '../processors/kong_metrics/scrape-mapping.js';
 import { convertPage } from '../receivers/prometheus/conversion.js';
 import { PointLabels } from '../receivers/prometheus/labels.js';
@@ -84,7 +84,7 @@ export async function benchPrometheusScrape(): Promise<BenchLine[]> {
   const config = prometheusReceiverFactory.configSchema.parse({
     scrape_configs: [{ job_name: 'kong', scrape_interval: '10s', static_configs: [{ targets: [address] }] }],
   });
-  const ctx = { id: 'prometheus', kind: 'receiver' as const, logger: silentLogger(), telemetry: new SelfTelemetry(), clock, resource: resourceFromAttributes({}) };
+  const ctx = { id: 'prometheus', kind: 'receiver' as const, logger: silentLogger(), telemetry: new SelfTelemetry(), clock, resource: resourceFromAttributes({}), storage: noStorage };
   const receiver = prometheusReceiverFactory.create(config, ctx, consumer);
   if (!(receiver instanceof PrometheusReceiver)) throw new Error('the factory did not build a PrometheusReceiver');
   await receiver.start({ status: () => 'running' });

@@ -10,7 +10,8 @@ import { kongMetricsFactory } from '../processors/kong_metrics/index.js';
 import { cumulativeToDeltaFactory } from '../processors/cumulativetodelta/index.js';
 import { batchFactory } from '../processors/batch/index.js';
 import { prometheusExporterFactory } from '../exporters/prometheus/index.js';
-import { otlpHttpExporterFactory } from '../exporters/otlphttp/index.js';
+import { otlpHttpAliasFactory, otlpHttpExporterFactory } from '../exporters/otlphttp/index.js';
+import { fileStorageExtensionFactory } from '../extensions/file_storage/index.js';
 import { healthCheckExtensionFactory } from '../extensions/health_check/index.js';
 
 /** Every component this build of kongtel knows, as the Collector's `components.go` lists them. */
@@ -27,5 +28,7 @@ export const FACTORIES: readonly Factory[] = [
   batchFactory,
   prometheusExporterFactory,
   otlpHttpExporterFactory,
+  otlpHttpAliasFactory,
   healthCheckExtensionFactory,
+  fileStorageExtensionFactory,
 ];

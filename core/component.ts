@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import type { DurableCapability } from './durable/capability.js';
 import type { Logger } from './logger.js';
 import type { SelfTelemetry } from './telemetry.js';
+import type { StorageLookup } from './storage.js';
 
 /**
  * Where data goes next. The promise settles when the batch is accepted downstream; a rejection carries
@@ -58,6 +59,8 @@ export interface ComponentContext {
   readonly clock: Clock;
   /** The collector's own resource (service.name, service.instance.id), stamped on produced metrics. */
   readonly resource: Resource;
+  /** The directory of the storage extension a `storage` key names (core/storage.ts). */
+  readonly storage: StorageLookup;
 }
 
 /**

@@ -64,6 +64,23 @@ export { type CollectorConfig, type ComponentConfig, loadConfigFile, parseConfig
 export { ConfigError, type ConfigIssue, formatIssue, joinPath } from './config/errors.js';
 export { scrubEnvValues } from './config/env_issues.js';
 export { closest } from './config/zod-issues.js';
+// Storage: the file_storage extension and the `storage` keys that name it by id (storage.ts).
+export {
+  isStorageExtension,
+  noStorage,
+  providesStorage,
+  rightForm,
+  storageId,
+  type StorageExtension,
+  type StorageExtensionFactory,
+  storageLookup,
+  type StorageLookup,
+  type StorageRef,
+  usesStorage,
+  type UsesStorage,
+} from './storage.js';
+export { refusedKey } from './config/refused_key.js';
+
 // Config value types components put in their schemas: durations, sizes, endpoints.
 export { byteSize, duration, endpoint, type HostPort, MAX_DURATION_MS, parseDuration, parseEndpoint, parseSize } from './config/units.js';
 

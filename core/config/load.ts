@@ -6,6 +6,7 @@ import { ConfigError, joinPath, type ConfigIssue } from './errors.js';
 import { checkDurablePipeline } from '../durable/check.js';
 import { checkExtensions, checkPipeline, unusedComponents, type Components, type Written } from '../pipeline/graph.js';
 import { parseAt } from './schema_parse.js';
+import { checkStorageRefs } from './storage_refs.js';
 import { pipelineSchema, serviceSchema, type ServiceConfig } from './service.js';
 import { parseYamlTree, readConfigText } from './yaml.js';
 import { closest } from './zod-issues.js';
@@ -116,6 +117,7 @@ function checkConfig(file: string, factories: readonly Factory[], substitution: 
   const pipelines: PipelineConfig[] = [];
   if (service) {
     checkExtensions(service, written, issues);
+    checkStorageRefs(components, written, service, issues);
     const ids = Object.keys(service.pipelines);
     if (ids.length === 0) issues.push({ path: 'service.pipelines', message: 'at least one pipeline is required (e.g. "metrics")' });
     for (const id of ids) {

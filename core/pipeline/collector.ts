@@ -8,6 +8,7 @@ import { type CoverageHost, LogCoverage } from '../durable/index.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { SelfTelemetry } from '../telemetry.js';
+import { storageLookup } from '../storage.js';
 import { buildGraph, type Graph } from './build.js';
 import { SelfMetricsServer } from './self_metrics_server.js';
 
@@ -92,6 +93,7 @@ export class Collector implements Host, CoverageHost {
       telemetry: this.telemetry,
       clock: this.clock,
       resource: this.resource,
+      storage: storageLookup((ext) => this.extension(ext)),
     };
   }
 

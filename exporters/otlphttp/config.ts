@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../../core/index.js';
+import { byteSize, duration, refusedKey, storageId } from '../../core/index.js';
 
 /**
  * The OTel Collector's `otlphttp` exporter keys and defaults (exporter/otlphttpexporter, configretry,
@@ -55,9 +55,20 @@ const queueSchema = z.strictObject({
   num_consumers: z.number().int().min(1, { message: 'must be a whole number of at least 1' }).default(10),
   /** Capacity in requests (one request per consumed batch). */
   queue_size: z.number().int().min(1, { message: 'must be a whole number of at least 1' }).default(1000),
-  /** A directory: makes the queue persistent (survives restarts and crashes). */
-  storage: z.string().min(1, { message: 'must be a directory path, e.g. "/var/lib/kongtel/queue"' }).optional(),
+  /** A storage extension's id (`file_storage`): makes the queue persistent (survives restarts and crashes). */
+  storage: storageId(['exporters', 'otlphttp', 'sending_queue', 'storage']).optional(),
+  // exporterhelper keys (core exporter/exporterhelper/README.md, 934999fb) kongtel does not have.
+  sizer: refusedKey('kongtel sizes the queue in requests (one per batch) only; remove sizer ("requests" is accepted)', ['requests']),
+  block_on_overflow: refusedKey(
+    'a full queue refuses new data at once, so the receiver answers 429/503 and Kong retries; remove block_on_overflow (false is accepted)',
+    [false],
+  ),
+  wait_for_result: refusedKey('consume() returns once the request is queued (on disk with storage); remove wait_for_result (false is accepted)', [false]),
+  batch: refusedKey('kongtel batches in the batch processor: put processors: [..., batch] in the pipeline; remove sending_queue.batch'),
 });
+
+const notMetrics = (key: string) =>
+  refusedKey(`kongtel exports metrics only, so ${key} would never be used; metrics go to metrics_endpoint (or endpoint + /v1/metrics); remove it`);
 
 export const otlpHttpConfigSchema = z
   .strictObject({
@@ -65,6 +76,13 @@ export const otlpHttpConfigSchema = z
     endpoint: httpUrl('endpoint').optional(),
     /** Full URL, used verbatim (wins over `endpoint`). */
     metrics_endpoint: httpUrl('metrics_endpoint').optional(),
+    // The Collector's keys for other signals and Go's HTTP client (core otlphttpexporter README, 934999fb).
+    traces_endpoint: notMetrics('traces_endpoint'),
+    logs_endpoint: notMetrics('logs_endpoint'),
+    profiles_endpoint: notMetrics('profiles_endpoint'),
+    /** Go HTTP client buffer sizes; Node's client sizes its own, and they change nothing that is sent: accepted and ignored. */
+    read_buffer_size: byteSize().optional(),
+    write_buffer_size: byteSize().optional(),
     headers: z
       .record(
         z.string().regex(HEADER_NAME, { message: 'header names are letters, digits and -_.!#$%&\'*+^`|~' }),
@@ -80,6 +98,9 @@ export const otlpHttpConfigSchema = z
             password: z.string(),
           })
           .optional(),
+        authenticator: refusedKey(
+          'kongtel has no authenticator extensions: write the credentials here, auth: { basic: { username, password } }, or a header, headers: { Authorization: "..." }',
+        ),
       })
       .prefault({}),
     encoding: z.enum(['proto', 'json']).default('proto'),
@@ -90,6 +111,10 @@ export const otlpHttpConfigSchema = z
       .strictObject({
         ca_file: z.string().min(1, { message: 'must be a path to a PEM file' }).optional(),
         insecure_skip_verify: z.boolean().default(false),
+        /** The Collector's gRPC-only switch; over HTTP the URL's scheme decides, as here: accepted and ignored. */
+        insecure: z.boolean().optional(),
+        cert_file: refusedKey('kongtel sends no client certificate (mTLS): authenticate with headers (e.g. Authorization) or auth.basic; remove cert_file'),
+        key_file: refusedKey('kongtel sends no client certificate (mTLS): authenticate with headers (e.g. Authorization) or auth.basic; remove key_file'),
       })
       .prefault({}),
     retry_on_failure: retrySchema.prefault({}),

@@ -46,6 +46,8 @@ export class OtlpHttpExporter implements Exporter, LogPositionRecorder {
   private sender: RetryingSender | undefined;
   private stopping = false;
   private storageFailing = false;
+  /** The directory of the storage extension `sending_queue.storage` names. */
+  private readonly storageDir: string | undefined;
 
   constructor(
     private readonly config: OtlpHttpConfig,
@@ -57,8 +59,10 @@ export class OtlpHttpExporter implements Exporter, LogPositionRecorder {
     const t = ctx.telemetry;
     const q = config.sending_queue;
     if (q.enabled) {
-      this.queue = q.storage
-        ? new PersistentQueue(join(q.storage, ctx.id.replace(/[^A-Za-z0-9._-]/g, '_')), q.queue_size, ctx.logger, ctx.clock)
+      // `<directory>/<id, unsafe characters as _>`: the layout kongtel used when `storage` was the directory itself.
+      this.storageDir = q.storage === undefined ? undefined : ctx.storage(q.storage);
+      this.queue = this.storageDir
+        ? new PersistentQueue(join(this.storageDir, ctx.id.replace(/[^A-Za-z0-9._-]/g, '_')), q.queue_size, ctx.logger, ctx.clock)
         : new MemoryQueue(q.queue_size);
       const queue = this.queue;
       t.observableGauge(SelfMetric.exporterQueueSize, 'Requests held in the sending queue.', labels, () => queue.size());
@@ -96,7 +100,8 @@ export class OtlpHttpExporter implements Exporter, LogPositionRecorder {
     } catch (err) {
       // QueueStorageError says what is wrong and the fix; anything else is a bug, said as such.
       const why = err instanceof QueueStorageError ? err.message : `unexpected error (${errorMessage(err)}); this is a bug: please report it`;
-      throw new Error(`${key}.sending_queue.storage: cannot use "${this.config.sending_queue.storage ?? ''}" for the persistent queue: ${why}`);
+      const where = `extensions.${this.config.sending_queue.storage ?? ''}.directory`;
+      throw new Error(`${key}.sending_queue.storage: cannot use "${this.storageDir ?? ''}" (${where}) for the persistent queue: ${why}`);
     }
     if (recovered > 0) this.ctx.logger.info({ requests: recovered }, 'resending requests a previous run left in the persistent queue');
     if (recovered >= this.queue.capacity) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authSchema, duration, endpoint, httpServerKeys, tlsServerSchema } from '../../core/index.js';
+import { authSchema, duration, endpoint, httpServerKeys, tlsServerSchema, refusedKey } from '../../core/index.js';
 
 /**
  * Keys and defaults of the Collector's `prometheus` exporter (contrib exporter/prometheusexporter) where
@@ -41,6 +41,8 @@ export const prometheusConfigSchema = z.strictObject({
   /** Prefix for every metric name, joined with `_`. */
   namespace: z
     .string()
+    // As the Collector, whose translator sanitizes the whole name: `test-space` is `test_space`.
+    .transform((v) => v.replace(/[^a-zA-Z0-9_]/g, '_'))
     .refine((v) => v === '' || PROMETHEUS_NAME.test(v), {
       message: 'must be letters, digits and _, not starting with a digit (e.g. "kongtel"), or "" for none',
     })
@@ -74,6 +76,9 @@ export const prometheusConfigSchema = z.strictObject({
   naming: z.enum(['otel', 'kong']).default('otel'),
   without_target_info: z.boolean().default(false),
   without_scope_info: z.boolean().default(false),
+  // Keys of the Collector's prometheus exporter (contrib README, 8b6660a3) kongtel does not have.
+  send_timestamps: refusedKey('kongtel serves samples without timestamps, so Prometheus stamps each with its scrape time; remove send_timestamps (false is accepted)', [false]),
+  enable_open_metrics: refusedKey('kongtel serves the Prometheus text format 0.0.4 only (no OpenMetrics, no exemplars); remove enable_open_metrics (false is accepted)', [false]),
   /** Scrapers must authenticate (bearer and/or basic, as Prometheus' `authorization`/`basic_auth`). */
   auth: authSchema.optional(),
   /** Serve https (Prometheus' `scheme: https`). */

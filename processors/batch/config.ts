@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration } from '../../core/index.js';
+import { duration, refusedKey } from '../../core/index.js';
 
 export interface BatchConfig {
   /** Data points that trigger a send (not a cap). */
@@ -22,6 +22,10 @@ export const configSchema: z.ZodType<BatchConfig> = z
     send_batch_size: wholeNumber('data points, e.g. 8192', 1).default(8192),
     send_batch_max_size: wholeNumber('data points (0 = no cap)', 0).default(0),
     timeout: duration().default(200),
+    // The Collector's batching per client metadata (contrib/core batchprocessor README, 934999fb).
+    metadata_keys: refusedKey('kongtel keeps no client metadata (no per-tenant headers reach the pipeline), so each batch holds data of every sender; remove metadata_keys', [[]]),
+    /** Without metadata_keys there is nothing to limit: accepted and ignored. */
+    metadata_cardinality_limit: z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(0).optional(),
   })
   .superRefine((c, ctx) => {
     if (c.send_batch_max_size > 0 && c.send_batch_max_size < c.send_batch_size) {

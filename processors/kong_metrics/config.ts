@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { closest, duration } from '../../core/index.js';
+import { closest, duration, storageId } from '../../core/index.js';
 import { ATTRIBUTE_NAMES, REQUIRED_ATTRIBUTES } from './attributes.js';
 import { HISTOGRAM_NAMES, Instruments } from './instruments.js';
 import { DEFAULT_HTTP_METHODS } from './known-values.js';
@@ -30,7 +30,7 @@ export interface KongMetricsConfig {
   /** Scraped series with no Kong Prometheus-plugin twin are dropped instead of passed through. */
   drop_unmapped: boolean;
   /**
-   * Durable mode: a directory for the write-ahead log. Accepted entries survive any crash, and each is
+   * Durable mode: the storage extension (`file_storage`) whose directory holds the write-ahead log. Accepted entries survive any crash, and each is
    * counted exactly once at the backend (docs/durability.md). Unset: state lives in memory only.
    */
   storage?: string;
@@ -140,10 +140,7 @@ export const configSchema: z.ZodType<KongMetricsConfig> = z
       .positive({ error: 'must be at least 1' })
       .default(10_000),
     drop_unmapped: z.boolean({ error: 'must be true or false' }).default(false),
-    storage: z
-      .string({ error: 'must be a directory path, e.g. "/var/lib/kongtel/wal"' })
-      .min(1, { error: 'must be a directory path, e.g. "/var/lib/kongtel/wal" (or remove the key to keep state in memory)' })
-      .optional(),
+    storage: storageId(['processors', 'kong_metrics', 'storage']).optional(),
   })
   .superRefine((c, ctx) => {
     for (const key of Object.keys(c.pricing)) {

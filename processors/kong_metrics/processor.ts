@@ -67,7 +67,7 @@ export class KongMetricsProcessor implements Processor {
     this.durable =
       config.storage === undefined
         ? undefined
-        : new DurableLog(config.storage, ctx, (entries) => this.aggregateEntries(entries), options.durable);
+        : new DurableLog(ctx.storage(config.storage), ctx, (entries) => this.aggregateEntries(entries), options.durable);
   }
 
   async start(host: Host): Promise<void> {

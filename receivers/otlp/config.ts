@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byteSize, endpoint, authSchema, headerTimeoutIssue, httpServerKeys, tlsServerSchema } from '../../core/index.js';
+import { byteSize, endpoint, authSchema, headerTimeoutIssue, httpServerKeys, tlsServerSchema, refusedKey } from '../../core/index.js';
 
 /**
  * The OTel Collector's `otlp` receiver keys (`protocols.http.*`), so a Collector config fragment moves over
@@ -17,6 +17,7 @@ const httpSchema = z
       .default(20 * MIB),
     auth: authSchema.optional(),
     tls: tlsServerSchema.optional(),
+    cors: refusedKey('kongtel answers no browser (CORS) requests: OTLP comes from Kong and from collectors, which need none; remove cors'),
     // A 20 MiB body at 1 MB/s still fits in 60 s; idle above the 60 s keep-alive of Kong and of most OTLP
     // clients, so the client closes an idle connection first.
     ...httpServerKeys({ read_timeout: 60_000, read_header_timeout: 10_000, idle_timeout: 65_000 }),

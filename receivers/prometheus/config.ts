@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byteSize, duration, parseEndpoint } from '../../core/index.js';
+import { byteSize, duration, parseEndpoint, refusedKey } from '../../core/index.js';
 
 /**
  * The Collector's `prometheus` receiver config, which is Prometheus' own `scrape_configs` wrapped in
@@ -91,6 +91,14 @@ const scrapeConfigInput = z.strictObject({
    * 10 000 series is about 1.1 MiB).
    */
   body_size_limit: byteSize().default(DEFAULT_BODY_SIZE_LIMIT),
+  // Prometheus keys of the Collector's README example (contrib prometheusreceiver README, 17d4c85d).
+  kubernetes_sd_configs: refusedKey(
+    'kongtel scrapes the targets listed in static_configs only (no service discovery): list Kong\'s Status API addresses there, e.g. static_configs: [{ targets: ["kong-metrics.kong:8100"] }]',
+  ),
+  relabel_configs: refusedKey('kongtel does not relabel targets: set their labels in static_configs[].labels; remove relabel_configs'),
+  metric_relabel_configs: refusedKey(
+    'kongtel does not relabel scraped series: kong_metrics.exclude_attributes removes labels and kong_metrics.drop_unmapped drops series Kong\'s plugin has no OpenTelemetry twin for; remove metric_relabel_configs',
+  ),
 });
 
 const globalConfig = z.strictObject({
@@ -132,6 +140,15 @@ const input = z.strictObject({
   config: wrapped.optional(),
   global: globalConfig.optional(),
   scrape_configs: scrapeConfigs.optional(),
+  // The Collector receiver's own options (same README).
+  trim_metric_suffixes: refusedKey("kongtel keeps scraped names as Kong's plugin writes them (kong_metrics maps them to OpenTelemetry names); remove trim_metric_suffixes (false is accepted)", [false]),
+  use_start_time_metric: refusedKey(
+    "kongtel starts a series at the first scrape that sees it (a counter's earlier count is unknown) and at each reset; remove use_start_time_metric (false is accepted)",
+    [false],
+  ),
+  start_time_metric_regex: refusedKey('only used with use_start_time_metric, which kongtel does not have; remove start_time_metric_regex'),
+  target_allocator: refusedKey("kongtel has no target allocator client: list the targets in config.scrape_configs[].static_configs; remove target_allocator"),
+  api_server: refusedKey("kongtel serves no Prometheus API; its own metrics are on service.telemetry.metrics (/metrics); remove api_server", [{ enabled: false }]),
 });
 
 export interface StaticConfig {

@@ -35,7 +35,9 @@ function componentIssues(text: string): string[] {
   const tree = parse(text) as Record<string, unknown> | null;
   if (!tree || typeof tree !== 'object' || !SECTIONS.some((s) => s in tree)) return [];
   const fragment = Object.fromEntries(SECTIONS.filter((s) => s in tree).map((s) => [s, tree[s]]));
-  const withService = { ...fragment, service: { pipelines: {} } };
+  // The fragment's own service.extensions stay: a `storage` key needs its extension listed there.
+  const service = tree.service as { extensions?: unknown } | undefined;
+  const withService = { ...fragment, service: { pipelines: {}, ...(service?.extensions === undefined ? {} : { extensions: service.extensions }) } };
   try {
     parseConfig(JSON.stringify(withService), 'example', FACTORIES, { KONGTEL_TOKEN: 'token', DT_API_TOKEN: 'x', DT_ENDPOINT: 'https://x.live.dynatrace.com/api/v2/otlp' });
   } catch (err) {

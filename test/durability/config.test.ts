@@ -23,8 +23,11 @@ function issues(yaml: string): string[] {
   return [];
 }
 
-function config(exporters: string, pipelineExporters: string, storage = '/var/lib/kongtel/wal', processors = '[kong_metrics]'): string {
+function config(exporters: string, pipelineExporters: string, storage = 'file_storage/wal', processors = '[kong_metrics]'): string {
   return `
+extensions:
+  file_storage/wal: { directory: /var/lib/kongtel/wal }
+  file_storage/queue: { directory: /var/lib/kongtel/queue }
 receivers:
   kong_http_log:
     endpoint: 127.0.0.1:0
@@ -37,6 +40,7 @@ processors:
 exporters:
 ${exporters}
 service:
+  extensions: [file_storage/wal, file_storage/queue]
   telemetry: { metrics: { address: "" } }
   pipelines:
     metrics:
@@ -46,7 +50,7 @@ service:
 `;
 }
 
-const DURABLE_OTLP = `  otlphttp:\n    endpoint: http://127.0.0.1:4318\n    sending_queue:\n      storage: /var/lib/kongtel/queue\n`;
+const DURABLE_OTLP = `  otlphttp:\n    endpoint: http://127.0.0.1:4318\n    sending_queue:\n      storage: file_storage/queue\n`;
 
 describe('durable mode in the config', () => {
   it.each([
@@ -64,7 +68,7 @@ describe('durable mode in the config', () => {
       `${DURABLE_OTLP}  otlphttp/memory:\n    endpoint: http://127.0.0.1:4318\n`,
       '[otlphttp, otlphttp/memory]',
       [
-        'processors.kong_metrics.storage: durable mode needs every exporter of pipeline "metrics" to record how far the write-ahead log is covered, and exporters.otlphttp/memory does not; set sending_queue.storage to a directory (with sending_queue.enabled: true) under exporters.otlphttp/memory, or remove storage',
+        'processors.kong_metrics.storage: durable mode needs every exporter of pipeline "metrics" to record how far the write-ahead log is covered, and exporters.otlphttp/memory does not; set sending_queue.storage to a file_storage extension (with sending_queue.enabled: true) under exporters.otlphttp/memory, or remove storage',
       ],
     ],
   ])('%s', (_name, exporters, list, expected) => {
@@ -78,9 +82,9 @@ describe('durable mode in the config', () => {
     ]);
   });
 
-  it('storage must be a path', () => {
-    expect(issues(config(DURABLE_OTLP, '[otlphttp]', '""'))).toEqual([
-      'processors.kong_metrics.storage: must be a directory path, e.g. "/var/lib/kongtel/wal" (or remove the key to keep state in memory)',
+  it('storage names a storage extension that is defined', () => {
+    expect(issues(config(DURABLE_OTLP, '[otlphttp]', 'file_storage/wall'))).toEqual([
+      expect.stringMatching(/^processors\.kong_metrics\.storage: "file_storage\/wall" is not defined under extensions \(did you mean "file_storage\/wal"\?\)/),
     ]);
   });
 });
@@ -103,15 +107,20 @@ receivers:
 processors:
   kong_metrics:
     interval: 1h
-    storage: ${join(dir, 'wal')}
+    storage: file_storage/wal
 exporters:
   otlphttp/a:
     endpoint: ${backend.endpoint}
-    sending_queue: { storage: ${join(dir, 'qa')} }
+    sending_queue: { storage: file_storage/qa }
   otlphttp/b:
     endpoint: ${backend.endpoint}
-    sending_queue: { storage: ${join(dir, 'qb')} }
+    sending_queue: { storage: file_storage/qb }
+extensions:
+  file_storage/wal: { directory: ${join(dir, 'wal')}, create_directory: true }
+  file_storage/qa: { directory: ${join(dir, 'qa')}, create_directory: true }
+  file_storage/qb: { directory: ${join(dir, 'qb')}, create_directory: true }
 service:
+  extensions: [file_storage/wal, file_storage/qa, file_storage/qb]
   telemetry: { metrics: { address: "" } }
   pipelines:
     metrics/edge:

@@ -36,7 +36,7 @@ function batch(value: number, covers?: LogPosition[]): MetricBatch {
 }
 
 async function exporter(storage: string, endpoint: string) {
-  const h = harness({ endpoint, timeout: '300ms', sending_queue: { storage, num_consumers: 1 } });
+  const h = harness({ endpoint, timeout: '300ms', sending_queue: { storage: 'file_storage', num_consumers: 1 } }, { storage });
   await h.exporter.start(runningHost);
   cleanups.push(() => h.exporter.shutdown());
   return h;
@@ -142,9 +142,9 @@ describe('otlphttp: log positions in the persistent queue', () => {
   });
 
   it.each([
-    [{ sending_queue: { storage: '/var/lib/kongtel/queue' } }, true],
-    [{ sending_queue: { storage: '/var/lib/kongtel/queue', enabled: false } }, 'set sending_queue.storage to a directory (with sending_queue.enabled: true)'],
-    [{}, 'set sending_queue.storage to a directory (with sending_queue.enabled: true)'],
+    [{ sending_queue: { storage: 'file_storage' } }, true],
+    [{ sending_queue: { storage: 'file_storage', enabled: false } }, 'set sending_queue.storage to a file_storage extension (with sending_queue.enabled: true)'],
+    [{}, 'set sending_queue.storage to a file_storage extension (with sending_queue.enabled: true)'],
   ])('the factory says whether %j records positions', (raw, expected) => {
     expect(otlpHttpExporterFactory.durable?.recordsLogPositions?.(parseConfig({ endpoint: 'http://127.0.0.1:1', ...raw }))).toBe(expected);
   });

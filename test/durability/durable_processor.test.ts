@@ -86,8 +86,8 @@ async function start(storage: string, host: Host & Consumer, config: Record<stri
   const clock = new ManualClock(T0);
   const telemetry = new SelfTelemetry();
   const lines: { level: number; msg: string }[] = [];
-  const ctx = { ...testContext('kong_metrics', 'processor', { clock, telemetry, pipelineId: 'metrics/kong' }), logger: pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as { level: number; msg: string }) }) };
-  const parsed = kongMetricsConfigSchema.parse({ interval: '10s', storage, ...config });
+  const ctx = { ...testContext('kong_metrics', 'processor', { clock, telemetry, pipelineId: 'metrics/kong', storage: { file_storage: storage } }), logger: pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as { level: number; msg: string }) }) };
+  const parsed = kongMetricsConfigSchema.parse({ interval: '10s', storage: 'file_storage', ...config });
   const processor = new KongMetricsProcessor(parsed, ctx, next, { durable: { segmentBytes } });
   await processor.start(host);
   return {

@@ -45,7 +45,7 @@ processors:
   kong_metrics:
     interval: 300ms
     temporality: ${temporality}
-    storage: ${wal}
+    storage: file_storage/wal
     max_series_per_metric: 1000000
     max_series: 10000000
   cumulativetodelta:
@@ -61,12 +61,18 @@ exporters:
       max_elapsed_time: 0
     sending_queue:
       num_consumers: 4
-      storage: ${queue}
+      storage: file_storage/queue
 extensions:
   health_check:
     endpoint: 127.0.0.1:${ports.health}
+  file_storage/wal:
+    directory: ${wal}
+    create_directory: true
+  file_storage/queue:
+    directory: ${queue}
+    create_directory: true
 service:
-  extensions: [health_check]
+  extensions: [health_check, file_storage/wal, file_storage/queue]
   telemetry:
     metrics: { address: "" }
   pipelines:

@@ -136,7 +136,9 @@ describe('kong_metrics → cumulativetodelta → otlphttp → Dynatrace (stand-i
     running.push({ stop: async () => (await dt.stop(), 0) });
     const storage = tempDir('queue');
     const ports = { log: await freePort(), health: await freePort() };
-    const yaml = config(ports, dynatraceExporter(dt, `    sending_queue:\n      storage: ${storage}\n`));
+    const yaml = config(ports, dynatraceExporter(dt, `    sending_queue:\n      storage: file_storage\n`))
+      .replace('extensions:\n  health_check:', `extensions:\n  file_storage:\n    directory: ${storage}\n  health_check:`)
+      .replace('extensions: [health_check]', 'extensions: [health_check, file_storage]');
     const entries = new KongEntryGenerator(5).many(3000, 0.5);
 
     await dt.server.goDown();

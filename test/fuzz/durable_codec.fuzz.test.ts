@@ -61,8 +61,8 @@ describe('kong_metrics durable mode over mutated entries', () => {
   // The log now stores only scalar leaves (what the aggregator can use).
   it('a 10 000-deep value in service.name does not make consume() reject', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kongtel-fuzz-wal-'));
-    const config = kongMetricsFactory.configSchema.parse({ storage: dir });
-    const processor = kongMetricsFactory.create(config, testContext('kong_metrics', 'processor', { pipelineId: 'metrics' }), new CapturingConsumer());
+    const config = kongMetricsFactory.configSchema.parse({ storage: 'file_storage' });
+    const processor = kongMetricsFactory.create(config, testContext('kong_metrics', 'processor', { pipelineId: 'metrics', storage: { file_storage: dir } }), new CapturingConsumer());
     await processor.start(runningHost);
     try {
       const hostile = JSON.parse(`${JSON.stringify(entry('deep')).slice(0, -1)},"service":{"name":${deepArray(10_000)}}}`) as KongLogEntry;

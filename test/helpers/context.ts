@@ -12,15 +12,20 @@ import {
   type Logger,
   SelfTelemetry,
   silentLogger,
+  noStorage,
   systemClock,
 } from '../../core/index.js';
 
-/** A component context for tests: silent logger, fresh self-telemetry, the given clock. */
+/**
+ * A component context for tests: silent logger, fresh self-telemetry, the given clock; `storage` maps
+ * storage extension ids to their directories (`{ file_storage: dir }`).
+ */
 export function testContext(
   id: string,
   kind: ComponentKind,
-  opts: { clock?: Clock; telemetry?: SelfTelemetry; pipelineId?: string } = {},
+  opts: { clock?: Clock; telemetry?: SelfTelemetry; pipelineId?: string; storage?: Readonly<Record<string, string>> } = {},
 ): ComponentContext {
+  const storage = opts.storage;
   return {
     id,
     kind,
@@ -29,6 +34,7 @@ export function testContext(
     telemetry: opts.telemetry ?? new SelfTelemetry(),
     clock: opts.clock ?? systemClock,
     resource: resourceFromAttributes({ 'service.name': 'kongtel', 'service.instance.id': 'test-instance' }),
+    storage: (ext) => storage?.[ext] ?? noStorage(ext),
   };
 }
 

@@ -61,7 +61,7 @@ describe('otlphttp config', () => {
     ['no consumers', { endpoint: 'http://x', sending_queue: { num_consumers: 0 } }, 'sending_queue.num_consumers: must be a whole number of at least 1'],
     ['basic auth and Authorization header', { endpoint: 'http://x', headers: { authorization: 'Bearer t' }, auth: { basic: { username: 'u', password: 'p' } } }, 'auth.basic: conflicts with headers.Authorization: keep one of them'],
     ['header value with a line break', { endpoint: 'http://x', headers: { 'X-A': 'a\r\nX-B: b' } }, 'headers.X-A: header values must not contain line breaks'],
-    ['Collector-style authenticator', { endpoint: 'http://x', auth: { authenticator: 'basicauth/client' } }, 'auth: Unrecognized key: "authenticator"'],
+    ['Collector-style authenticator', { endpoint: 'http://x', auth: { authenticator: 'basicauth/client' } }, 'auth.authenticator: kongtel has no authenticator extensions: write the credentials here, auth: { basic: { username, password } }, or a header, headers: { Authorization: "..." }'],
   ];
   for (const [name, raw, want] of refused) {
     it(`refuses: ${name}`, () => expect(issues(raw)).toContain(want));
@@ -73,9 +73,9 @@ describe('otlphttp config', () => {
     expect(blocks).toHaveLength(1);
     const doc = parse(blocks[0]) as { exporters: Record<string, unknown> };
     const ids = Object.keys(doc.exporters);
-    expect(ids).toEqual(['otlphttp/dynatrace', 'otlphttp/grafana']);
+    expect(ids).toEqual(['otlp_http/dynatrace', 'otlphttp/grafana']);
     for (const id of ids) expect(issues(doc.exporters[id])).toEqual([]);
-    const dt = otlpHttpConfigSchema.parse(doc.exporters['otlphttp/dynatrace']);
+    const dt = otlpHttpConfigSchema.parse(doc.exporters['otlp_http/dynatrace']);
     expect(metricsUrl(dt).pathname).toBe('/api/v2/otlp/v1/metrics');
     expect(dt.retry_on_failure.max_elapsed_time).toBe(0);
   });

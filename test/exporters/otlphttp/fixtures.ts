@@ -151,9 +151,10 @@ export interface Harness {
   readonly ctx: ComponentContext;
 }
 
-export function harness(raw: Record<string, unknown>, opts: { clock?: Clock; id?: string } = {}): Harness {
+/** `storage`: the directory of the `file_storage` extension that `sending_queue.storage: file_storage` names. */
+export function harness(raw: Record<string, unknown>, opts: { clock?: Clock; id?: string; storage?: string } = {}): Harness {
   const telemetry = new SelfTelemetry();
   const { logger, lines } = capturingLogger();
-  const ctx: ComponentContext = { ...testContext(opts.id ?? 'otlphttp', 'exporter', { telemetry, clock: opts.clock }), logger };
+  const ctx: ComponentContext = { ...testContext(opts.id ?? 'otlphttp', 'exporter', { telemetry, clock: opts.clock, storage: opts.storage === undefined ? undefined : { file_storage: opts.storage } }), logger };
   return { exporter: new OtlpHttpExporter(parseConfig(raw), ctx), telemetry, lines, ctx };
 }

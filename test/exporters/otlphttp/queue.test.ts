@@ -85,9 +85,9 @@ describe('otlphttp sending queue', () => {
       const s = await otlp();
       await s.server.goDown();
       const storage = await tempDir();
-      const config = { endpoint: s.endpoint, timeout: '200ms', sending_queue: { storage, num_consumers: 1 } };
+      const config = { endpoint: s.endpoint, timeout: '200ms', sending_queue: { storage: 'file_storage', num_consumers: 1 } };
 
-      const first = harness(config);
+      const first = harness(config, { storage });
       await first.exporter.start(runningHost);
       for (let i = 1; i <= 5; i++) {
         await first.exporter.consume(sumBatch('m', [i]));
@@ -99,7 +99,7 @@ describe('otlphttp sending queue', () => {
       expect(first.telemetry.value(SelfMetric.exporterSendFailedMetricPoints, { ...ID, reason: 'shutdown' })).toBe(0);
 
       await s.server.comeUp();
-      const second = harness(config);
+      const second = harness(config, { storage });
       await second.exporter.start(runningHost);
       await until(() => s.received.pointCount() === 5, 'five requests');
       await second.exporter.shutdown();
@@ -114,11 +114,11 @@ describe('otlphttp sending queue', () => {
       const s = await otlp();
       await s.server.goDown();
       const storage = await tempDir();
-      const config = { endpoint: s.endpoint, sending_queue: { storage, num_consumers: 2 } };
+      const config = { endpoint: s.endpoint, sending_queue: { storage: 'file_storage', num_consumers: 2 } };
 
       // The crashed instance: its clock never moves again, so after the first refused connection it
       // never retries — as if the process had been killed with requests on disk, some of them in flight.
-      const crashed = harness(config, { clock: new ManualClock() });
+      const crashed = harness(config, { clock: new ManualClock(), storage });
       await crashed.exporter.start(runningHost);
       for (let i = 1; i <= 4; i++) await crashed.exporter.consume(sumBatch('m', [i * 10]));
       const dir = join(storage, QUEUE_DIR);
@@ -131,7 +131,7 @@ describe('otlphttp sending queue', () => {
       await writeFile(join(dir, '0000000000000006.req'), Buffer.concat([header, Buffer.from('short')]));
 
       await s.server.comeUp();
-      const restarted = harness(config);
+      const restarted = harness(config, { storage });
       await restarted.exporter.start(runningHost);
       expect((await readdir(dir)).some((f) => f.endsWith('.tmp'))).toBe(false);
       await until(() => s.received.pointCount() === 4, 'four requests');
@@ -149,9 +149,9 @@ describe('otlphttp sending queue', () => {
     it('refuses to start on an unusable storage path, naming the key and the fix', async () => {
       const storage = await tempDir();
       await writeFile(join(storage, 'file'), 'not a directory');
-      const h = harness({ endpoint: 'http://127.0.0.1:9/', sending_queue: { storage: join(storage, 'file') } });
+      const h = harness({ endpoint: 'http://127.0.0.1:9/', sending_queue: { storage: 'file_storage' } }, { storage: join(storage, 'file') });
       await expect(h.exporter.start(runningHost)).rejects.toThrow(
-        /^exporters\.otlphttp\.sending_queue\.storage: cannot use ".*file" for the persistent queue: cannot create the directory .*file\/otlphttp: a part of the path is a file, not a directory: point the key at a directory \(ENOTDIR\)$/,
+        /^exporters\.otlphttp\.sending_queue\.storage: cannot use ".*file" \(extensions\.file_storage\.directory\) for the persistent queue: cannot create the directory .*file\/otlphttp: a part of the path is a file, not a directory: point the key at a directory \(ENOTDIR\)$/,
       );
     });
   });

@@ -72,7 +72,7 @@ describe('otlphttp persistent queue: what is in the directory', () => {
     writeFileSync(join(dir, queueFileName(5)), await requestFile(5));
     const s = await backend();
 
-    const h = harness({ endpoint: s.endpoint, sending_queue: { storage, num_consumers: 1 } });
+    const h = harness({ endpoint: s.endpoint, sending_queue: { storage: 'file_storage', num_consumers: 1 } }, { storage });
     await within(h.exporter.start(runningHost), 10_000, 'start-up');
     cleanups.push(() => h.exporter.shutdown());
     await until(() => s.received.pointCount() === 2, 'the two regular requests');
@@ -96,12 +96,12 @@ describe('otlphttp persistent queue: what is in the directory', () => {
     const storage = tempDir();
     const s = await backend();
     await s.server.goDown();
-    const first = harness({ endpoint: s.endpoint, timeout: '200ms', sending_queue: { storage, num_consumers: 1 } });
+    const first = harness({ endpoint: s.endpoint, timeout: '200ms', sending_queue: { storage: 'file_storage', num_consumers: 1 } }, { storage });
     await first.exporter.start(runningHost);
     for (const v of [1, 2, 3]) await first.exporter.consume(sumBatch('m', [v]));
     await first.exporter.shutdown();
     const dir = join(storage, 'otlphttp');
-    const second = harness({ endpoint: s.endpoint, sending_queue: { storage, num_consumers: 1 } });
+    const second = harness({ endpoint: s.endpoint, sending_queue: { storage: 'file_storage', num_consumers: 1 } }, { storage });
     await second.exporter.start(runningHost);
     cleanups.push(() => second.exporter.shutdown());
     unlinkSync(join(dir, queueFileName(2)));
@@ -122,13 +122,13 @@ describe('otlphttp persistent queue: an unusable directory says what is wrong', 
     const config = join(configDir, 'pipelines.yaml');
     writeFileSync(
       config,
-      `receivers:\n  kong_http_log:\n    endpoint: 127.0.0.1:${port}\nprocessors:\n  kong_metrics: {}\nexporters:\n  otlphttp:\n    endpoint: http://127.0.0.1:9/\n    sending_queue:\n      storage: ${storage}\nservice:\n  pipelines:\n    metrics:\n      receivers: [kong_http_log]\n      processors: [kong_metrics]\n      exporters: [otlphttp]\n`,
+      `receivers:\n  kong_http_log:\n    endpoint: 127.0.0.1:${port}\nprocessors:\n  kong_metrics: {}\nexporters:\n  otlphttp:\n    endpoint: http://127.0.0.1:9/\n    sending_queue:\n      storage: file_storage\nextensions:\n  file_storage:\n    directory: ${storage}\nservice:\n  extensions: [file_storage]\n  pipelines:\n    metrics:\n      receivers: [kong_http_log]\n      processors: [kong_metrics]\n      exporters: [otlphttp]\n`,
     );
     chmodSync(config, 0o644);
     const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, KONGTEL_BIN, '--config', config], { encoding: 'utf8', timeout: 20_000 });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(
-      `exporters.otlphttp.sending_queue.storage: cannot use \\"${storage}\\" for the persistent queue: cannot create the directory ${storage}/otlphttp: permission denied: the user kongtel runs as cannot read and write it; fix its owner or mode (chown, chmod u+rwx) (EACCES)`,
+      `exporters.otlphttp.sending_queue.storage: cannot use \\"${storage}\\" (extensions.file_storage.directory) for the persistent queue: cannot create the directory ${storage}/otlphttp: permission denied: the user kongtel runs as cannot read and write it; fix its owner or mode (chown, chmod u+rwx) (EACCES)`,
     );
   });
 
@@ -140,9 +140,9 @@ describe('otlphttp persistent queue: an unusable directory says what is wrong', 
     const chattr = spawnSync('chattr', ['+i', dir]);
     if (chattr.status !== 0) return; // a filesystem without attributes (tmpfs, overlay): nothing to show
     cleanups.push(() => spawnSync('chattr', ['-i', dir]));
-    const h = harness({ endpoint: 'http://127.0.0.1:9/', sending_queue: { storage } });
+    const h = harness({ endpoint: 'http://127.0.0.1:9/', sending_queue: { storage: 'file_storage' } }, { storage });
     await expect(h.exporter.start(runningHost)).rejects.toThrow(
-      `exporters.otlphttp.sending_queue.storage: cannot use "${storage}" for the persistent queue: cannot write ${dir}/covered.json: operation not permitted: fix its owner or mode (chown, chmod u+rwx), or clear the immutable or append-only attribute (lsattr, chattr -i -a) (EPERM)`,
+      `exporters.otlphttp.sending_queue.storage: cannot use "${storage}" (extensions.file_storage.directory) for the persistent queue: cannot write ${dir}/covered.json: operation not permitted: fix its owner or mode (chown, chmod u+rwx), or clear the immutable or append-only attribute (lsattr, chattr -i -a) (EPERM)`,
     );
   });
 
@@ -152,7 +152,7 @@ describe('otlphttp persistent queue: an unusable directory says what is wrong', 
     mkdirSync(join(storage, 'otlphttp'));
     writeFileSync(join(storage, 'otlphttp', queueFileName(1)), await requestFile(1));
     execFileSync('mount', ['-o', 'remount,ro', storage]);
-    const h = harness({ endpoint: 'http://127.0.0.1:9/', sending_queue: { storage } });
+    const h = harness({ endpoint: 'http://127.0.0.1:9/', sending_queue: { storage: 'file_storage' } }, { storage });
     await expect(h.exporter.start(runningHost)).rejects.toThrow(
       /: cannot write .*covered\.json: the filesystem is read-only: mount it read-write, or point the key at a writable disk \(EROFS\)$/,
     );
@@ -176,7 +176,7 @@ describe('otlphttp persistent queue: an unusable directory says what is wrong', 
     }
     expect(queued).toBeGreaterThan(0);
     const s = await backend();
-    const h = harness({ endpoint: s.endpoint, sending_queue: { storage, num_consumers: 2 } });
+    const h = harness({ endpoint: s.endpoint, sending_queue: { storage: 'file_storage', num_consumers: 2 } }, { storage });
     await h.exporter.start(runningHost);
     cleanups.push(() => h.exporter.shutdown());
     expect(h.lines.find((l) => l.level === WARN && String(l.msg).includes('disk is full'))?.problem).toMatch(/the disk is full .* \(ENOSPC\)$/);

@@ -84,7 +84,7 @@ describe('otlp receiver config', () => {
     { name: 'no connections', config: { protocols: { http: { max_connections: 0 } } }, error: 'receivers.otlp.protocols.http.max_connections: must be at least 1' },
     { name: 'tls without key', config: { protocols: { http: { tls: { cert_file: '/c.pem' } } } }, error: 'receivers.otlp.protocols.http.tls.key_file: required' },
     { name: 'a misspelt key', config: { protocols: { http: { endpont: '0.0.0.0:4318' } } }, error: 'receivers.otlp.protocols.http.endpont: unknown key (did you mean "endpoint"?)' },
-    { name: 'a key of the Collector not supported here', config: { protocols: { http: { cors: {} } } }, error: 'receivers.otlp.protocols.http.cors: unknown key' },
+    { name: 'a key of the Collector not supported here', config: { protocols: { http: { cors: {} } } }, error: 'receivers.otlp.protocols.http.cors: kongtel answers no browser (CORS) requests' },
     { name: 'an http key at the top', config: { endpoint: '0.0.0.0:4318' }, error: 'receivers.otlp.endpoint: unknown key' },
   ])('refuses $name with a message naming the key', ({ config, error }) => {
     const errors = loaderErrors(config);
