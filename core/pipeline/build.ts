@@ -24,7 +24,12 @@ export interface Graph {
   readonly receivers: ReadonlyMap<string, Receiver>;
 }
 
-export type ContextFor = (id: string, kind: ComponentKind, pipelineId?: string) => ComponentContext;
+/**
+ * The context of one component. `extensions` holds the extensions built so far (all of them by the time
+ * any other component is built), so a component can find the storage extension its config names while
+ * it is being constructed.
+ */
+export type ContextFor = (id: string, kind: ComponentKind, pipelineId: string | undefined, extensions: ReadonlyMap<string, Extension>) => ComponentContext;
 
 /**
  * Builds the pipeline graph from a checked config (graph.ts) as the Collector builds it: one instance
@@ -35,9 +40,13 @@ export type ContextFor = (id: string, kind: ComponentKind, pipelineId?: string) 
 export function buildGraph(config: CollectorConfig, contextFor: ContextFor): Graph {
   const { components, service, pipelines } = config;
   const extensions: Named<Extension>[] = [];
+  const byId = new Map<string, Extension>();
   for (const id of service.extensions) {
     const c = components.extensions.get(id);
-    if (c?.factory.kind === 'extension') extensions.push({ id, component: c.factory.create(c.config, contextFor(id, 'extension')) });
+    if (c?.factory.kind !== 'extension') continue;
+    const component = c.factory.create(c.config, contextFor(id, 'extension', undefined, byId));
+    extensions.push({ id, component });
+    byId.set(id, component);
   }
   const exporters = new Map<string, Exporter>();
   const built: BuiltPipeline[] = [];
@@ -48,7 +57,7 @@ export function buildGraph(config: CollectorConfig, contextFor: ContextFor): Gra
       if (!e) {
         const c = components.exporters.get(id);
         if (c?.factory.kind !== 'exporter') throw new Error(`exporter ${id} has no factory`);
-        e = c.factory.create(c.config, contextFor(id, 'exporter'));
+        e = c.factory.create(c.config, contextFor(id, 'exporter', undefined, byId));
         exporters.set(id, e);
       }
       return e;
@@ -59,7 +68,7 @@ export function buildGraph(config: CollectorConfig, contextFor: ContextFor): Gra
       const id = p.processors[i];
       const c = components.processors.get(id);
       if (c?.factory.kind !== 'processor') throw new Error(`processor ${id} has no factory`);
-      const processor = c.factory.create(c.config, contextFor(id, 'processor', p.id), next);
+      const processor = c.factory.create(c.config, contextFor(id, 'processor', p.id, byId), next);
       processors.unshift({ id, component: processor });
       next = fanout([processor]);
     }
@@ -74,7 +83,7 @@ export function buildGraph(config: CollectorConfig, contextFor: ContextFor): Gra
   for (const [id, consumers] of entries) {
     const c = components.receivers.get(id);
     if (c?.factory.kind !== 'receiver') throw new Error(`receiver ${id} has no factory`);
-    receivers.set(id, c.factory.create(c.config, contextFor(id, 'receiver'), fanout(consumers)));
+    receivers.set(id, c.factory.create(c.config, contextFor(id, 'receiver', undefined, byId), fanout(consumers)));
   }
   return { extensions, exporters, pipelines: built, receivers };
 }

@@ -47,7 +47,7 @@ export class Collector implements Host, CoverageHost {
       'service.instance.id': randomUUID(),
       ...config.service.telemetry.resource,
     });
-    this.graph = buildGraph(config, (id, kind, pipelineId) => this.context(id, kind, pipelineId));
+    this.graph = buildGraph(config, (id, kind, pipelineId, extensions) => this.context(id, kind, extensions, pipelineId));
     this.coverage = new LogCoverage(this.graph.pipelines);
     this.observeProcess();
   }
@@ -82,7 +82,7 @@ export class Collector implements Host, CoverageHost {
     return this.coverage.coveredPosition(source);
   }
 
-  private context(id: string, kind: ComponentKind, pipelineId?: string): ComponentContext {
+  private context(id: string, kind: ComponentKind, extensions: ReadonlyMap<string, Extension>, pipelineId?: string): ComponentContext {
     const fields: Record<string, string> = { [kind]: id };
     if (pipelineId) fields.pipeline = pipelineId;
     return {
@@ -93,7 +93,7 @@ export class Collector implements Host, CoverageHost {
       telemetry: this.telemetry,
       clock: this.clock,
       resource: this.resource,
-      storage: storageLookup((ext) => this.extension(ext)),
+      storage: storageLookup((ext) => extensions.get(ext)),
     };
   }
 
