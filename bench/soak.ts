@@ -32,7 +32,7 @@ import type { BenchLine } from './bench_line.js';
  */
 
 
-/** What the soak needs of a started kongtel; `test/helpers/processes.ts` `startKongtel` fits. */
+/** What the soak needs of a started kongtel; `test/support/processes.ts` `startKongtel` fits. */
 export interface StartedKongtel {
   readonly proc: ChildProcess;
   stop(signal?: NodeJS.Signals): Promise<number | null>;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { formatIssue, parseConfig, ConfigError } from '../../core/index.js';
 import { FACTORIES } from '../../cmd/components.js';
-import { ROOT } from '../helpers/processes.js';
+import { ROOT } from '../support/processes.js';
 
 /**
  * Docs cannot drift from the config schema: every ```yaml block in the READMEs and every file in

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, formatIssue, loadConfigFile, parseConfig } from '../../../core/index.js';
 import { MAX_CONFIG_BYTES } from '../../../core/config/yaml.js';
-import { FAKE_FACTORIES } from '../../helpers/fake-factories.js';
-import { tempDir } from '../../helpers/processes.js';
+import { FAKE_FACTORIES } from '../../support/fake-factories.js';
+import { tempDir } from '../../support/processes.js';
 
 /**
  * Issue 9 item 8 and beyond: a config file that is not what it should be — an alias bomb, an alias

@@ -2,11 +2,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LogPosition, metricBatch, type MetricBatch } from '../../core/index.js';
-import { otlpHttpExporterFactory } from '../../exporters/otlphttp/index.js';
-import { runningHost } from '../helpers/context.js';
-import { OtlpStandIn } from '../stand-ins/otlp_http.js';
-import { harness, handResource, handSum, parseConfig } from '../exporters/otlphttp/fixtures.js';
+import { type LogPosition, metricBatch, type MetricBatch } from '../../../core/index.js';
+import { otlpHttpExporterFactory } from '../../../exporters/otlphttp/index.js';
+import { runningHost } from '../../support/context.js';
+import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
+import { harness, handResource, handSum, parseConfig } from './fixtures.js';
 
 /**
  * otlphttp's side of durable mode: a request carries its write-ahead-log positions in its own queue file,

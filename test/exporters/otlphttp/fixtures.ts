@@ -22,7 +22,7 @@ import {
 } from '../../../core/index.js';
 import { otlpHttpConfigSchema, type OtlpHttpConfig } from '../../../exporters/otlphttp/config.js';
 import { OtlpHttpExporter } from '../../../exporters/otlphttp/exporter.js';
-import { testContext } from '../../helpers/context.js';
+import { testContext } from '../../support/context.js';
 
 /** A pull reader with delta temporality: `collect()` hands back what was recorded since the last call. */
 export class DeltaReader extends MetricReader {

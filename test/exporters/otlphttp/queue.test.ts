@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackPressureError, ManualClock, SelfMetric } from '../../../core/index.js';
-import { runningHost } from '../../helpers/context.js';
-import { OtlpStandIn } from '../../stand-ins/otlp_http.js';
+import { runningHost } from '../../support/context.js';
+import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
 import { ERROR, harness, sumBatch } from './fixtures.js';
 
 const cleanups: (() => Promise<void>)[] = [];

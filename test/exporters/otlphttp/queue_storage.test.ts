@@ -7,10 +7,10 @@ import { queueFileBytes } from '../../../bench/queue_files.js';
 import { SelfMetric } from '../../../core/index.js';
 import { encodeRequest } from '../../../exporters/otlphttp/encode.js';
 import { queueFileName } from '../../../exporters/otlphttp/queue_file.js';
-import { runningHost } from '../../helpers/context.js';
-import { canMount, mountTmpfs } from '../../helpers/mount.js';
-import { freePort, KONGTEL_BIN, ROOT } from '../../helpers/processes.js';
-import { OtlpStandIn } from '../../stand-ins/otlp_http.js';
+import { runningHost } from '../../support/context.js';
+import { canMount, mountTmpfs } from '../../support/mount.js';
+import { freePort, KONGTEL_BIN, ROOT } from '../../support/processes.js';
+import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
 import { ERROR, harness, sumBatch, WARN } from './fixtures.js';
 
 /**

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackPressureError, PermanentError, SelfMetric } from '../../../core/index.js';
-import { runningHost } from '../../helpers/context.js';
-import { DynatraceStandIn, errorEnvelope } from '../../stand-ins/dynatrace.js';
-import { OtlpStandIn, statusAnswer } from '../../stand-ins/otlp_http.js';
+import { runningHost } from '../../support/context.js';
+import { DynatraceStandIn, errorEnvelope } from '../../support/stand-ins/dynatrace.js';
+import { OtlpStandIn, statusAnswer } from '../../support/stand-ins/otlp_http.js';
 import { ERROR, harness, RecordingClock, sumBatch } from './fixtures.js';
 
 const stops: (() => Promise<void>)[] = [];

@@ -9,7 +9,7 @@ import {
   sanitizeMetricName,
 } from '../../../exporters/prometheus/index.js';
 import type { OtelMetricKind } from '../../../exporters/prometheus/naming.js';
-import { testContext } from '../../helpers/context.js';
+import { testContext } from '../../support/context.js';
 import { batchOf, gauge, harness, samples, sum, T0 } from './builders.js';
 
 /**

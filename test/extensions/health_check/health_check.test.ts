@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { ManualClock, type CollectorStatus, type Host } from '../../../core/index.js';
 import { HealthCheckExtension, healthCheckExtensionFactory } from '../../../extensions/health_check/index.js';
 import { formatUptime } from '../../../extensions/health_check/status.js';
-import { testContext } from '../../helpers/context.js';
+import { testContext } from '../../support/context.js';
 
 const DEFAULTS = { endpoint: '0.0.0.0:13133', path: '/', read_timeout: 10_000, read_header_timeout: 5_000, idle_timeout: 5_000, max_connections: 4096 };
 

@@ -13,7 +13,7 @@ import {
 } from '../../../core/index.js';
 import { batchFactory, type BatchProcessor } from '../../../processors/batch/index.js';
 import { BATCH_SENDS, BUFFERED_POINTS, REFUSED_POINTS } from '../../../processors/batch/telemetry.js';
-import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
+import { CapturingConsumer, runningHost, testContext } from '../../support/context.js';
 import { GatedConsumer, gauge, numbered, pointCount, points, rm, settle, sum, values } from './metrics.js';
 
 const LABELS = { processor: 'batch', pipeline: 'metrics' };

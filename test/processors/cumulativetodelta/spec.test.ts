@@ -10,7 +10,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { hasNoRecordedValue, ManualClock, metricBatch, type MetricBatch } from '../../../core/index.js';
 import { cumulativeToDeltaFactory } from '../../../processors/cumulativetodelta/index.js';
-import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
+import { CapturingConsumer, runningHost, testContext } from '../../support/context.js';
 import {
   batchOf,
   expSeries,

@@ -26,7 +26,7 @@ import {
   RSS_BYTES,
   STATE,
 } from '../../../processors/memory_limiter/index.js';
-import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
+import { CapturingConsumer, runningHost, testContext } from '../../support/context.js';
 
 const MIB = 1024 * 1024;
 const LABELS = { processor: 'memory_limiter', pipeline: 'metrics' };

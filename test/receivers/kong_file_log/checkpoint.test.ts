@@ -2,8 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canMount, mountTmpfs } from '../../helpers/mount.js';
-import { freePort, KONGTEL_BIN } from '../../helpers/processes.js';
+import { canMount, mountTmpfs } from '../../support/mount.js';
+import { freePort, KONGTEL_BIN } from '../../support/processes.js';
 import { ScriptedConsumer, append, ids, line, sleep, startReceiver, tempDir, until } from './harness.js';
 
 const isRoot = process.getuid?.() === 0;

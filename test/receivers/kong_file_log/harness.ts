@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { BackPressureError, SelfMetric, SelfTelemetry, type Batch, type Consumer, type LogBatch } from '../../../core/index.js';
 import { KongFileLogReceiver, kongFileLogReceiverFactory } from '../../../receivers/kong_file_log/index.js';
-import { runningHost, testContext } from '../../helpers/context.js';
+import { runningHost, testContext } from '../../support/context.js';
 
 /** A consumer the test steers: accept, push back, or fail; `delayMs` makes each batch take a while. */
 export class ScriptedConsumer implements Consumer {

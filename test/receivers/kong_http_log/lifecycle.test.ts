@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock, SelfMetric, type Batch, type Consumer, type LogBatch } from '../../../core/index.js';
 import { KongHttpLogReceiver, kongHttpLogReceiverFactory } from '../../../receivers/kong_http_log/index.js';
 import { SHUTDOWN_GRACE_MS } from '../../../receivers/kong_http_log/receiver.js';
-import { runningHost, testContext } from '../../helpers/context.js';
+import { runningHost, testContext } from '../../support/context.js';
 import { send, startReceiver } from './client.js';
 
 const entry = '{"request":{"method":"GET"},"response":{"status":200}}';

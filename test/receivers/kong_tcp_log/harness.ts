@@ -11,7 +11,7 @@ import {
   type LogBatch,
 } from '../../../core/index.js';
 import { KongTcpLogReceiver, kongTcpLogReceiverFactory } from '../../../receivers/kong_tcp_log/index.js';
-import { capturingLogger, runningHost, testContext } from '../../helpers/context.js';
+import { capturingLogger, runningHost, testContext } from '../../support/context.js';
 
 /** A consumer whose answer the test sets: accept, push back (with `retryAfterSeconds`), or fail. */
 export class ScriptedConsumer implements Consumer {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selfSigned } from '../../helpers/tls.js';
+import { selfSigned } from '../../support/tls.js';
 import { close, closedByPeer, connect, connectTls, entryLine, startReceiver, until, write, type Harness } from './harness.js';
 
 describe('kong_tcp_log over TLS', () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { BackPressureError, PermanentError, SelfMetric, SelfTelemetry, type Batch, type Consumer, type LogBatch } from '../../../core/index.js';
 import { KongUdpLogReceiver, kongUdpLogReceiverFactory } from '../../../receivers/kong_udp_log/index.js';
-import { runningHost, testContext } from '../../helpers/context.js';
+import { runningHost, testContext } from '../../support/context.js';
 
 /** A consumer the test steers: accept, refuse, or hold each batch until `release()`. */
 class SteeredConsumer implements Consumer {

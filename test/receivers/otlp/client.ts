@@ -1,8 +1,8 @@
-import { sendTo, type Reply, type SendOptions } from '../../helpers/http_client.js';
+import { sendTo, type Reply, type SendOptions } from '../../support/http_client.js';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
+import { CapturingConsumer, runningHost, testContext } from '../../support/context.js';
 import { SelfTelemetry, type Batch, type Consumer, type Logger, type MetricBatch } from '../../../core/index.js';
 import { OtlpReceiver, otlpReceiverFactory } from '../../../receivers/otlp/index.js';
 
@@ -71,7 +71,7 @@ export async function startReceiver(httpConfig: Record<string, unknown> = {}, op
   };
 }
 
-export type { Reply, SendOptions } from '../../helpers/http_client.js';
+export type { Reply, SendOptions } from '../../support/http_client.js';
 
 /** One OTLP export over loopback (protobuf to `/v1/metrics` unless said otherwise), on a fresh connection. */
 export function send(port: number, o: SendOptions = {}): Promise<Reply> {

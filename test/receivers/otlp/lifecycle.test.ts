@@ -4,10 +4,10 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selfSigned } from '../../helpers/tls.js';
+import { selfSigned } from '../../support/tls.js';
 import { SelfMetric, type Batch, type Consumer } from '../../../core/index.js';
 import { OtlpReceiver, otlpReceiverFactory } from '../../../receivers/otlp/index.js';
-import { runningHost, testContext, CapturingConsumer } from '../../helpers/context.js';
+import { runningHost, testContext, CapturingConsumer } from '../../support/context.js';
 import { encodeRequest, send, startReceiver } from './client.js';
 
 const ONE_POINT = encodeRequest({

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import pino from 'pino';
 import { ManualClock, SelfTelemetry, type Batch, type MetricBatch } from '../../../core/index.js';
 import { PrometheusReceiver, prometheusReceiverFactory } from '../../../receivers/prometheus/index.js';
-import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
+import { CapturingConsumer, runningHost, testContext } from '../../support/context.js';
 import { T0 } from './helpers.js';
 
 /** A `/metrics` endpoint on loopback that serves whatever the test puts in `body`, and records requests. */

@@ -14,7 +14,7 @@ import {
  * implementation independent of the SDK serializer kongtel encodes with, so a shared bug cannot hide.
  */
 
-const root = protobuf.loadSync(fileURLToPath(new URL('../testdata/otlp/metrics.proto', import.meta.url)));
+const root = protobuf.loadSync(fileURLToPath(new URL('../../testdata/otlp/metrics.proto', import.meta.url)));
 const RequestType = root.lookupType('otlp.ExportMetricsServiceRequest');
 const ResponseType = root.lookupType('otlp.ExportMetricsServiceResponse');
 

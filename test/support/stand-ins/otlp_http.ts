@@ -1,7 +1,7 @@
 import { type Answer, HttpStandIn, type StandInRequest, type StandInTls } from './http_stand_in.js';
-import { decodeJsonRequest } from './otlp_json_decode.js';
-import { decodeProtoRequest, encodeProtoResponse, encodeStatus } from './otlp_proto_decode.js';
-import { type ReceivedMetric, ReceivedMetrics } from './received.js';
+import { decodeJsonRequest } from '../otlp/json_decode.js';
+import { decodeProtoRequest, encodeProtoResponse, encodeStatus } from '../otlp/proto_decode.js';
+import { type ReceivedMetric, ReceivedMetrics } from '../otlp/received.js';
 
 /**
  * A generic OTLP/HTTP metrics endpoint (`POST /v1/metrics`, like a Collector's otlp receiver or the

@@ -2,11 +2,11 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Collector, ConfigError, formatIssue, metricBatch, parseConfig, silentLogger } from '../../core/index.js';
-import { FACTORIES } from '../../cmd/components.js';
-import { OtlpStandIn } from '../stand-ins/otlp_http.js';
-import { plainEntry } from '../processors/kong_metrics/entries.js';
-import { sumBatch } from '../exporters/otlphttp/fixtures.js';
+import { Collector, ConfigError, formatIssue, metricBatch, parseConfig, silentLogger } from '../../../../core/index.js';
+import { FACTORIES } from '../../../../cmd/components.js';
+import { OtlpStandIn } from '../../../support/stand-ins/otlp_http.js';
+import { plainEntry } from '../entries.js';
+import { sumBatch } from '../../../exporters/otlphttp/fixtures.js';
 
 /**
  * Durable mode needs every exporter it feeds to record log positions; the config loader says so with

@@ -14,14 +14,14 @@ import {
   type MetricBatch,
   mergeCovers,
   SelfTelemetry,
-} from '../../core/index.js';
-import { cumulativeToDeltaFactory } from '../../processors/cumulativetodelta/index.js';
-import { WAL_REPLAYED_METRIC, WAL_SYNCS_METRIC } from '../../processors/kong_metrics/durable/telemetry.js';
-import { scanSegment } from '../../processors/kong_metrics/durable/wal-record.js';
-import { kongMetricsConfigSchema, KongMetricsProcessor } from '../../processors/kong_metrics/index.js';
-import { testContext } from '../helpers/context.js';
-import { plainEntry } from '../processors/kong_metrics/entries.js';
-import { flush, metricsByName, T0, total } from '../processors/kong_metrics/harness.js';
+} from '../../../../core/index.js';
+import { cumulativeToDeltaFactory } from '../../../../processors/cumulativetodelta/index.js';
+import { WAL_REPLAYED_METRIC, WAL_SYNCS_METRIC } from '../../../../processors/kong_metrics/durable/telemetry.js';
+import { scanSegment } from '../../../../processors/kong_metrics/durable/wal-record.js';
+import { kongMetricsConfigSchema, KongMetricsProcessor } from '../../../../processors/kong_metrics/index.js';
+import { testContext } from '../../../support/context.js';
+import { plainEntry } from '../entries.js';
+import { flush, metricsByName, T0, total } from '../harness.js';
 
 /**
  * kong_metrics with `storage`: what the write-ahead log holds when consume() resolves, what each

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackPressureError } from '../../core/index.js';
-import { segmentName } from '../../processors/kong_metrics/durable/segments.js';
-import { recordHeader, RECORD_HEADER_BYTES, SEGMENT_MAGIC } from '../../processors/kong_metrics/durable/wal-record.js';
-import { WriteAheadLog } from '../../processors/kong_metrics/durable/wal.js';
+import { BackPressureError } from '../../../../core/index.js';
+import { segmentName } from '../../../../processors/kong_metrics/durable/segments.js';
+import { recordHeader, RECORD_HEADER_BYTES, SEGMENT_MAGIC } from '../../../../processors/kong_metrics/durable/wal-record.js';
+import { WriteAheadLog } from '../../../../processors/kong_metrics/durable/wal.js';
 
 const dirs: string[] = [];
 const logs: WriteAheadLog<string>[] = [];
