@@ -12,7 +12,8 @@ import type { EncodedRequest } from '../../exporters/otlphttp/encode.js';
 import { PersistentQueue } from '../../exporters/otlphttp/persistent_queue.js';
 import { queueFileName } from '../../exporters/otlphttp/queue_file.js';
 import { capturingLogger } from '../exporters/otlphttp/fixtures.js';
-import { append, ids, line, startReceiver, until } from '../receivers/kong_file_log/harness.js';
+import { until } from '../support/wait.js';
+import { append, ids, line, startReceiver } from '../receivers/kong_file_log/harness.js';
 
 /**
  * State a crash, a broken disk or a careless operator leaves where kongtel keeps its own files — random

@@ -16,8 +16,9 @@ import { collectCumulative } from '../../processors/kong_metrics/data-points.js'
 import { decodeEntries, encodeEntries } from '../../processors/kong_metrics/durable/entry-codec.js';
 import { kongMetricsFactory } from '../../processors/kong_metrics/index.js';
 import { PriceTable } from '../../processors/kong_metrics/pricing.js';
-import { CapturingConsumer, runningHost, testContext } from '../support/context.js';
+import { runningHost, testContext } from '../support/context.js';
 import { deepArray, entry } from '../support/fuzz/hostile_bodies.js';
+import { CapturingConsumer } from '../support/consumers.js';
 
 /**
  * Durable mode writes each entry to its write-ahead log in a compact form and replays it after a restart:

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, formatIssue, loadConfigFile, parseConfig } from '../../../core/index.js';
 import { MAX_CONFIG_BYTES } from '../../../core/config/yaml.js';
 import { FAKE_FACTORIES } from '../../support/fake-factories.js';
-import { tempDir } from '../../support/processes.js';
+import { tempDir } from '../../support/temp.js';
 
 /**
  * Issue 9 item 8 and beyond: a config file that is not what it should be — an alias bomb, an alias

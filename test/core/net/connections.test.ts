@@ -3,8 +3,8 @@ import tls from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SelfMetric } from '../../../core/index.js';
 import { HTTP_LISTENERS, type RunningListener } from '../../support/listeners.js';
-import { tempDir } from '../../support/processes.js';
 import { selfSigned, type CertFiles } from '../../support/tls.js';
+import { tempDir } from '../../support/temp.js';
 
 /**
  * Item 6 of issue 9: idle connections were never closed and never capped, so 1 100 silent sockets used

@@ -9,9 +9,10 @@ import { encodeRequest } from '../../../exporters/otlphttp/encode.js';
 import { queueFileName } from '../../../exporters/otlphttp/queue_file.js';
 import { runningHost } from '../../support/context.js';
 import { canMount, mountTmpfs } from '../../support/mount.js';
-import { freePort, KONGTEL_BIN, ROOT } from '../../support/processes.js';
+import { KONGTEL_BIN, ROOT } from '../../support/processes.js';
 import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
 import { ERROR, harness, sumBatch, WARN } from './fixtures.js';
+import { freePort } from '../../support/ports.js';
 
 /**
  * What a careless operator or a failing disk leaves in `sending_queue.storage`, and what kongtel says:

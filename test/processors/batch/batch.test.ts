@@ -13,8 +13,9 @@ import {
 } from '../../../core/index.js';
 import { batchFactory, type BatchProcessor } from '../../../processors/batch/index.js';
 import { BATCH_SENDS, BUFFERED_POINTS, REFUSED_POINTS } from '../../../processors/batch/telemetry.js';
-import { CapturingConsumer, runningHost, testContext } from '../../support/context.js';
-import { GatedConsumer, gauge, numbered, pointCount, points, rm, settle, sum, values } from './metrics.js';
+import { runningHost, testContext } from '../../support/context.js';
+import { gauge, numbered, pointCount, points, rm, settle, sum, values } from './metrics.js';
+import { CapturingConsumer, GatedConsumer } from '../../support/consumers.js';
 
 const LABELS = { processor: 'batch', pipeline: 'metrics' };
 
@@ -205,7 +206,7 @@ describe('batch processor', () => {
     await expect(refused).rejects.toThrow('processor batch: 100 data points are waiting to be sent (limit 100 = 10 × send_batch_size); retry later');
     expect(telemetry.value(REFUSED_POINTS, LABELS)).toBe(1);
     expect(processor.buffered).toBe(100);
-    next.release();
+    next.open();
     await settle();
     expect(sizes(next)).toEqual([10, 100]);
     expect(next.maxInFlight).toBe(1);

@@ -7,7 +7,7 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { type Batch, type Consumer, metricBatch, type MetricBatch } from '../../../core/index.js';
+import { type Batch, metricBatch, type MetricBatch } from '../../../core/index.js';
 
 /** `n` points numbered from `from` (the value is the number, so order and completeness can be read back). */
 export function numbered(n: number, from = 0): DataPoint<number>[] {
@@ -62,25 +62,3 @@ export function values(b: Batch): number[] {
 
 /** Lets queued promise callbacks and the processor's send loop run. */
 export const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** A next component that holds every batch until released, to see what piles up meanwhile. */
-export class GatedConsumer implements Consumer {
-  readonly batches: Batch[] = [];
-  inFlight = 0;
-  maxInFlight = 0;
-  private open = false;
-  private waiting: (() => void)[] = [];
-
-  async consume(batch: Batch): Promise<void> {
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    if (!this.open) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.inFlight--;
-    this.batches.push(batch);
-  }
-
-  release(): void {
-    this.open = true;
-    for (const w of this.waiting.splice(0)) w();
-  }
-}

@@ -10,7 +10,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { hasNoRecordedValue, ManualClock, metricBatch, type MetricBatch } from '../../../core/index.js';
 import { cumulativeToDeltaFactory } from '../../../processors/cumulativetodelta/index.js';
-import { CapturingConsumer, runningHost, testContext } from '../../support/context.js';
+import { runningHost, testContext } from '../../support/context.js';
 import {
   batchOf,
   expSeries,
@@ -26,6 +26,7 @@ import {
   sumSeries,
   T0,
 } from './metrics.js';
+import { CapturingConsumer } from '../../support/consumers.js';
 
 /**
  * The processor's behaviour as a table: input sequences → what comes out. Point i of a series is stamped

@@ -21,7 +21,8 @@ import {
 } from '../../../core/index.js';
 import pino from 'pino';
 import { kongMetricsConfigSchema, kongMetricsFactory, type KongMetricsConfig } from '../../../processors/kong_metrics/index.js';
-import { CapturingConsumer, runningHost, testContext } from '../../support/context.js';
+import { runningHost, testContext } from '../../support/context.js';
+import { CapturingConsumer } from '../../support/consumers.js';
 
 export const KONG_FIXTURES = fileURLToPath(new URL('../../testdata/kong/', import.meta.url));
 export const GOLDEN_DIR = fileURLToPath(new URL('../../testdata/kong_metrics/', import.meta.url));

@@ -26,7 +26,8 @@ import {
   RSS_BYTES,
   STATE,
 } from '../../../processors/memory_limiter/index.js';
-import { CapturingConsumer, runningHost, testContext } from '../../support/context.js';
+import { runningHost, testContext } from '../../support/context.js';
+import { CapturingConsumer } from '../../support/consumers.js';
 
 const MIB = 1024 * 1024;
 const LABELS = { processor: 'memory_limiter', pipeline: 'metrics' };

@@ -1,11 +1,8 @@
 import { sendTo, type Reply, type SendOptions } from '../../support/http_client.js';
-import {
-  CapturingConsumer,
-  runningHost,
-  testContext,
-} from '../../support/context.js';
+import { runningHost, testContext } from '../../support/context.js';
 import { SelfTelemetry, type Batch, type Consumer, type Logger, type LogBatch } from '../../../core/index.js';
 import { KongHttpLogReceiver, kongHttpLogReceiverFactory } from '../../../receivers/kong_http_log/index.js';
+import { CapturingConsumer } from '../../support/consumers.js';
 
 
 

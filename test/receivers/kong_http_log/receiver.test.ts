@@ -4,8 +4,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, SelfMetric, type LogBatch } from '../../../core/index.js';
-import { CapturingConsumer } from '../../support/context.js';
 import { send, startReceiver, type Harness } from './client.js';
+import { CapturingConsumer } from '../../support/consumers.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../testdata/kong/${name}`, import.meta.url), 'utf8');
 const plain = fixture('kong-3.8-plain.json');

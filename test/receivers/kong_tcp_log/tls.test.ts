@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSigned } from '../../support/tls.js';
-import { close, closedByPeer, connect, connectTls, entryLine, startReceiver, until, write, type Harness } from './harness.js';
+import { close, closedByPeer, connect, connectTls, entryLine, startReceiver, write, type Harness } from './harness.js';
+import { until } from '../../support/wait.js';
 
 describe('kong_tcp_log over TLS', () => {
   let dir: string;

@@ -2,8 +2,9 @@ import { createGzip, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, SelfMetric } from '../../../core/index.js';
 import { AUTH, AUTH_CASES, CHALLENGES, authorizationHeaders, type AuthCase } from '../../support/auth_cases.js';
-import { CapturingConsumer } from '../../support/context.js';
-import { decodeProtobufResponse, decodeProtobufStatus, encodeRequest, send, startReceiver, type Harness } from './client.js';
+import { decodeProtobufResponse, decodeProtobufStatus, encodeRequest } from '../../support/otlp/proto_decode.js';
+import { send, startReceiver, type Harness } from './client.js';
+import { CapturingConsumer } from '../../support/consumers.js';
 
 /** The OTLP/HTTP answers a sender gets, with the bodies its client library decodes. */
 

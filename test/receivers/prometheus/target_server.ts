@@ -4,8 +4,9 @@ import { gzipSync } from 'node:zlib';
 import pino from 'pino';
 import { ManualClock, SelfTelemetry, type Batch, type MetricBatch } from '../../../core/index.js';
 import { PrometheusReceiver, prometheusReceiverFactory } from '../../../receivers/prometheus/index.js';
-import { CapturingConsumer, runningHost, testContext } from '../../support/context.js';
+import { runningHost, testContext } from '../../support/context.js';
 import { T0 } from './helpers.js';
+import { CapturingConsumer } from '../../support/consumers.js';
 
 /** A `/metrics` endpoint on loopback that serves whatever the test puts in `body`, and records requests. */
 export class TargetServer {
