@@ -11,9 +11,9 @@ import type { LogPosition } from '../../core/index.js';
 import type { EncodedRequest } from '../../exporters/otlphttp/encode.js';
 import { PersistentQueue } from '../../exporters/otlphttp/persistent_queue.js';
 import { queueFileName } from '../../exporters/otlphttp/queue_file.js';
-import { capturingLogger } from '../exporters/otlphttp/fixtures.js';
 import { until } from '../support/wait.js';
 import { append, ids, line, startReceiver } from '../receivers/kong_file_log/harness.js';
+import { capturingLogger } from '../support/logs.js';
 
 /**
  * State a crash, a broken disk or a careless operator leaves where kongtel keeps its own files — random

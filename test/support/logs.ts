@@ -29,11 +29,16 @@ export function capturingLogger(options: { level?: pino.LevelWithSilent } = {}):
 }
 
 /** As `capturingLogger`, with level names, and a count of the lines of a level that hold a text. */
-export function recordingLogger(): { logger: Logger; lines: NamedLevelLine[]; count(level: string, text: string): number } {
+export function recordingLogger(options: { level?: pino.LevelWithSilent } = {}): { logger: Logger; lines: NamedLevelLine[]; count(level: string, text: string): number } {
   const lines: NamedLevelLine[] = [];
   const logger = pino(
-    { level: 'debug', formatters: { level: (label) => ({ level: label }) } },
+    { level: options.level ?? 'debug', formatters: { level: (label) => ({ level: label }) } },
     { write: (s: string) => void lines.push(JSON.parse(s) as NamedLevelLine) },
   );
   return { logger, lines, count: (level, text) => lines.filter((l) => l.level === level && l.msg.includes(text)).length };
+}
+
+/** The bytes a logger writes, one string per line, unparsed: to show a secret appears nowhere in them. */
+export function textLogger(lines: string[], options: { level?: pino.LevelWithSilent } = {}): Logger {
+  return pino({ level: options.level ?? 'info' }, { write: (s: string) => void lines.push(s) });
 }

@@ -5,7 +5,8 @@ import { FLAG_NO_RECORDED_VALUE, metricBatch, SelfMetric } from '../../../core/i
 import { runningHost } from '../../support/context.js';
 import { DynatraceStandIn } from '../../support/stand-ins/dynatrace.js';
 import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
-import { ERROR, handResource, handSum, harness, sdkDeltaMetrics, WARN } from './fixtures.js';
+import { handResource, handSum, harness, sdkDeltaMetrics } from './fixtures.js';
+import { ERROR, WARN } from '../../support/logs.js';
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {

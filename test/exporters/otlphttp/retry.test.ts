@@ -3,7 +3,8 @@ import { BackPressureError, PermanentError, SelfMetric } from '../../../core/ind
 import { runningHost } from '../../support/context.js';
 import { DynatraceStandIn, errorEnvelope } from '../../support/stand-ins/dynatrace.js';
 import { OtlpStandIn, statusAnswer } from '../../support/stand-ins/otlp_http.js';
-import { ERROR, harness, RecordingClock, sumBatch } from './fixtures.js';
+import { harness, RecordingClock, sumBatch } from './fixtures.js';
+import { ERROR } from '../../support/logs.js';
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {

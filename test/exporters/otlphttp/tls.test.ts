@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SelfMetric } from '../../../core/index.js';
 import { runningHost } from '../../support/context.js';
 import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
-import { harness, sumBatch, WARN } from './fixtures.js';
+import { harness, sumBatch } from './fixtures.js';
+import { WARN } from '../../support/logs.js';
 
 const testdata = (f: string) => fileURLToPath(new URL(`./testdata/${f}`, import.meta.url));
 const tls = { key: readFileSync(testdata('server.key')), cert: readFileSync(testdata('server.pem')) };
