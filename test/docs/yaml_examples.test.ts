@@ -2,9 +2,10 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { formatIssue, parseConfig, ConfigError } from '../../core/index.js';
+import { parseConfig } from '../../core/index.js';
 import { FACTORIES } from '../../cmd/components.js';
 import { ROOT } from '../support/processes.js';
+import { configIssues } from '../support/config_errors.js';
 
 /**
  * Docs cannot drift from the config schema: every ```yaml block in the READMEs and every file in
@@ -36,14 +37,9 @@ function componentIssues(text: string): string[] {
   if (!tree || typeof tree !== 'object' || !SECTIONS.some((s) => s in tree)) return [];
   const fragment = Object.fromEntries(SECTIONS.filter((s) => s in tree).map((s) => [s, tree[s]]));
   const withService = { ...fragment, service: { pipelines: {} } };
-  try {
-    parseConfig(JSON.stringify(withService), 'example', FACTORIES, { KONGTEL_TOKEN: 'token', DT_API_TOKEN: 'x', DT_ENDPOINT: 'https://x.live.dynatrace.com/api/v2/otlp' });
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    // The empty pipeline map is the wrapper's doing, not the example's.
-    return err.issues.map(formatIssue).filter((m) => !m.startsWith('service.pipelines:'));
-  }
-  return [];
+  const env = { KONGTEL_TOKEN: 'token', DT_API_TOKEN: 'x', DT_ENDPOINT: 'https://x.live.dynatrace.com/api/v2/otlp' };
+  // The empty pipeline map is the wrapper's doing, not the example's.
+  return configIssues(() => parseConfig(JSON.stringify(withService), 'example', FACTORIES, env)).filter((m) => !m.startsWith('service.pipelines:'));
 }
 
 describe('YAML examples in the docs', () => {

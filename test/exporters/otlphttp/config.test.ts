@@ -3,12 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { metricsUrl, otlpHttpConfigSchema } from '../../../exporters/otlphttp/config.js';
 import { otlpHttpExporterFactory } from '../../../exporters/otlphttp/index.js';
+import { zodMessages } from '../../support/config_errors.js';
 
-function issues(raw: unknown): string[] {
-  const r = otlpHttpConfigSchema.safeParse(raw);
-  if (r.success) return [];
-  return r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-}
+const issues = (config: unknown): string[] => zodMessages(otlpHttpConfigSchema, config);
 
 describe('otlphttp config', () => {
   it('is registered as type otlphttp, taking metrics', () => {

@@ -3,13 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { kongMetricsConfigSchema, kongMetricsFactory } from '../../../processors/kong_metrics/index.js';
+import { zodMessages } from '../../support/config_errors.js';
 
 /** The config schema: defaults, accepted shapes, and the messages a user sees for refused ones. */
 
-function issues(config: unknown): string[] {
-  const r = kongMetricsConfigSchema.safeParse(config);
-  return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-}
+const issues = (config: unknown): string[] => zodMessages(kongMetricsConfigSchema, config);
 
 describe('kong_metrics config', () => {
   it('declares itself as a logs+metrics → metrics processor', () => {

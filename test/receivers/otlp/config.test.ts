@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, formatIssue, parseConfig } from '../../../core/index.js';
+import { parseConfig } from '../../../core/index.js';
 import { otlpReceiverFactory } from '../../../receivers/otlp/index.js';
+import { configIssues } from '../../support/config_errors.js';
 
 const schema = otlpReceiverFactory.configSchema;
 const MIB = 1024 * 1024;
@@ -12,13 +13,7 @@ const DEFAULT_HTTP = { endpoint: '0.0.0.0:4318', max_request_body_size: 20 * MIB
 /** The messages a user sees for a config with this receiver, through the real config loader. */
 function loaderErrors(receiver: unknown): string[] {
   const text = JSON.stringify({ receivers: { otlp: receiver }, service: { pipelines: {} } });
-  try {
-    parseConfig(text, 'config.yaml', [otlpReceiverFactory], {});
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map(formatIssue).filter((m) => !m.startsWith('service.pipelines'));
-    throw err;
-  }
-  return [];
+  return configIssues(() => parseConfig(text, 'config.yaml', [otlpReceiverFactory], {})).filter((m) => !m.startsWith('service.pipelines'));
 }
 
 describe('otlp receiver config', () => {
