@@ -6,6 +6,7 @@ import { parseConfig } from '../../core/index.js';
 import { FACTORIES } from '../../cmd/components.js';
 import { ROOT } from '../support/processes.js';
 import { configIssues } from '../support/config_errors.js';
+import { yamlBlocks } from '../support/readme.js';
 
 /**
  * Docs cannot drift from the config schema: every ```yaml block in the READMEs and every file in
@@ -25,10 +26,6 @@ function markdownFiles(): string[] {
     }
   }
   return out;
-}
-
-function yamlBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
 }
 
 /** Wraps a fragment's component sections into a config with a pipeline that uses nothing, to validate the components alone. */

@@ -33,3 +33,10 @@ export function zodMessages(schema: z.ZodType, config: unknown): string[] {
   const r = schema.safeParse(config);
   return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 }
+
+/** Whether `schema` refuses `config`, and the issue it reports at `path` ('' for the object itself), with all its issues to print. */
+export function issueAt(schema: z.ZodType, config: unknown, path: string): { refused: boolean; issue: z.core.$ZodIssue | undefined; issues: z.core.$ZodIssue[] } {
+  const r = schema.safeParse(config);
+  const issues = r.error?.issues ?? [];
+  return { refused: !r.success, issue: issues.find((i) => i.path.join('.') === path), issues };
+}

@@ -8,6 +8,7 @@ import { ScriptedConsumer } from '../../support/consumers.js';
 import { runningHost, testContext } from '../../support/context.js';
 import { capturingLogger } from '../../support/logs.js';
 import { until } from '../../support/wait.js';
+import { readmeYaml } from '../../support/readme.js';
 
 async function startReceiver(config: Record<string, unknown> = {}) {
   const telemetry = new SelfTelemetry();
@@ -177,8 +178,7 @@ describe('kong_udp_log config', () => {
   });
 
   it('accepts the README example', () => {
-    const readme = readFileSync(new URL('../../../receivers/kong_udp_log/README.md', import.meta.url), 'utf8');
-    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const blocks = readmeYaml('receivers/kong_udp_log');
     expect(blocks).toHaveLength(1);
     const doc = parseYaml(blocks[0]) as { receivers: Record<string, unknown> };
     expect(schema.parse(doc.receivers.kong_udp_log)).toEqual({ endpoint: '0.0.0.0:9001', receive_buffer_size: 4 * 1024 * 1024 });

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseConfig } from '../../../core/index.js';
 import { otlpReceiverFactory } from '../../../receivers/otlp/index.js';
 import { configIssues } from '../../support/config_errors.js';
+import { readmeYaml } from '../../support/readme.js';
 
 const schema = otlpReceiverFactory.configSchema;
 const MIB = 1024 * 1024;
@@ -86,8 +86,7 @@ describe('otlp receiver config', () => {
   });
 
   it('accepts the README example', () => {
-    const readme = readFileSync(new URL('../../../receivers/otlp/README.md', import.meta.url), 'utf8');
-    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const blocks = readmeYaml('receivers/otlp');
     expect(blocks).toHaveLength(1);
     const doc = parseYaml(blocks[0]) as { receivers: Record<string, unknown> };
     expect(loaderErrors(doc.receivers.otlp)).toEqual([]);
