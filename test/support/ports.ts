@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /** A port that was free a moment ago (the OS picks it; we release it for the process under test). */
 export async function freePort(): Promise<number> {
@@ -9,5 +9,17 @@ export async function freePort(): Promise<number> {
       const port = (s.address() as { port: number }).port;
       s.close(() => resolve(port));
     });
+  });
+}
+
+/** Whether a connection to 127.0.0.1:`port` is refused (nothing listens there any more). */
+export function connectRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('error', () => resolve(true));
   });
 }

@@ -12,7 +12,7 @@ import { KONGTEL_BIN, ROOT } from '../../support/processes.js';
 import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
 import { harness, sumBatch } from './fixtures.js';
 import { freePort } from '../../support/ports.js';
-import { until } from '../../support/wait.js';
+import { until, within } from '../../support/wait.js';
 import { tempDirs } from '../../support/temp.js';
 import { ERROR, WARN } from '../../support/logs.js';
 
@@ -41,10 +41,6 @@ async function requestFile(value: number): Promise<Buffer> {
   return queueFileBytes(await encodeRequest(b.resourceMetrics, 1, 'proto', 'none'));
 }
 
-/** Rejects instead of waiting forever: the old start-up opened a FIFO and never returned. */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms).unref())]);
-}
 
 const isRoot = process.getuid?.() === 0;
 
@@ -63,6 +59,7 @@ describe('otlphttp persistent queue: what is in the directory', () => {
     const s = await backend();
 
     const h = harness({ endpoint: s.endpoint, sending_queue: { storage, num_consumers: 1 } });
+    // within: the old start-up opened a FIFO and never returned.
     await within(h.exporter.start(runningHost), 10_000, 'start-up');
     cleanups.push(() => h.exporter.shutdown());
     await until('the two regular requests', () => s.received.pointCount() === 2, 10_000);

@@ -7,6 +7,7 @@ import { SHUTDOWN_GRACE_MS } from '../../../receivers/kong_http_log/receiver.js'
 import { runningHost, testContext } from '../../support/context.js';
 import { GatedConsumer } from '../../support/consumers.js';
 import { send, startReceiver } from './client.js';
+import { connectRefused } from '../../support/ports.js';
 
 const entry = '{"request":{"method":"GET"},"response":{"status":200}}';
 
@@ -21,17 +22,6 @@ function rawExchange(port: number, bytes: string | Buffer, opts: { end?: boolean
     socket.on('close', () => resolve({ text: Buffer.concat(chunks).toString('latin1'), ms: performance.now() - started }));
     socket.write(bytes);
     if (opts.end === true) socket.end();
-  });
-}
-
-function connectRefused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('error', () => resolve(true));
   });
 }
 

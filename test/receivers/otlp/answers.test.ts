@@ -1,15 +1,15 @@
-import { createGzip, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, SelfMetric } from '../../../core/index.js';
 import { AUTH, AUTH_CASES, CHALLENGES, authorizationHeaders, type AuthCase } from '../../support/auth_cases.js';
 import { decodeProtobufResponse, decodeProtobufStatus, encodeRequest } from '../../support/otlp/proto_decode.js';
 import { send, startReceiver, type Harness } from './client.js';
 import { CapturingConsumer } from '../../support/consumers.js';
+import { gzipBomb } from '../../support/fuzz/hostile_bodies.js';
 
 /** The OTLP/HTTP answers a sender gets, with the bodies its client library decodes. */
 
 const KIB = 1024;
-const MIB = 1024 * KIB;
 
 /** One gauge point: a small valid request. */
 const ONE_POINT = encodeRequest({
@@ -39,19 +39,6 @@ function paddedRequest(size: number): Buffer {
   const out = Buffer.concat([ONE_POINT, Buffer.from([(15 << 3) | 2, ...varint(len)]), pad]);
   if (out.length !== size) throw new Error(`padding missed: ${out.length} ≠ ${size}`);
   return out;
-}
-
-/** `mib` MiB of zeros, gzipped (a few KB per MiB). */
-async function gzipBomb(mib: number): Promise<Buffer> {
-  const gzip = createGzip({ level: 9 });
-  const out: Buffer[] = [];
-  gzip.on('data', (c: Buffer) => out.push(c));
-  const done = new Promise((resolve) => gzip.on('end', resolve));
-  const zeros = Buffer.alloc(MIB);
-  for (let i = 0; i < mib; i++) if (!gzip.write(zeros)) await new Promise((resolve) => gzip.once('drain', resolve));
-  gzip.end();
-  await done;
-  return Buffer.concat(out);
 }
 
 describe('OTLP/HTTP answers', () => {

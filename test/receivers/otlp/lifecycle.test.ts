@@ -1,6 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,21 +11,11 @@ import { GatedConsumer } from '../../support/consumers.js';
 import { encodeRequest } from '../../support/otlp/proto_decode.js';
 import { send, startReceiver } from './client.js';
 import { CapturingConsumer } from '../../support/consumers.js';
+import { connectRefused } from '../../support/ports.js';
 
 const ONE_POINT = encodeRequest({
   resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'kong.up', gauge: { dataPoints: [{ timeUnixNano: '1', asInt: '1' }] } }] }] }],
 });
-
-function connectRefused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('error', () => resolve(true));
-  });
-}
 
 describe('otlp receiver lifecycle', () => {
   it('has no address before start, and names the key when the port is taken', async () => {
