@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type LogPosition, metricBatch, type MetricBatch } from '../../../core/index.js';
 import { otlpHttpExporterFactory } from '../../../exporters/otlphttp/index.js';
 import { runningHost } from '../../support/context.js';
-import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
+import { OtlpStandIn, startOtlpStandIn } from '../../support/stand-ins/otlp_http.js';
 import { harness, handResource, handSum, parseConfig } from './fixtures.js';
 import { until } from '../../support/wait.js';
 import { tempDirs } from '../../support/temp.js';
@@ -22,11 +22,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function backend(): Promise<OtlpStandIn> {
-  const s = await new OtlpStandIn().start();
-  cleanups.push(() => s.stop());
-  return s;
-}
+const backend = (): Promise<OtlpStandIn> => startOtlpStandIn(cleanups);
 
 function batch(value: number, covers?: LogPosition[]): MetricBatch {
   return metricBatch([handResource([handSum({ name: 'm', values: [value] })])], covers);

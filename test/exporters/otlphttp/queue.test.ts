@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackPressureError, ManualClock, SelfMetric } from '../../../core/index.js';
 import { runningHost } from '../../support/context.js';
-import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
+import { OtlpStandIn, startOtlpStandIn } from '../../support/stand-ins/otlp_http.js';
 import { harness, sumBatch } from './fixtures.js';
 import { until } from '../../support/wait.js';
 import { tempDirs } from '../../support/temp.js';
@@ -16,11 +16,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function otlp(): Promise<OtlpStandIn> {
-  const s = await new OtlpStandIn().start();
-  cleanups.push(() => s.stop());
-  return s;
-}
+const otlp = (): Promise<OtlpStandIn> => startOtlpStandIn(cleanups);
 
 const ID = { exporter: 'otlphttp' };
 

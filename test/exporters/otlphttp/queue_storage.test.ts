@@ -9,7 +9,7 @@ import { queueFileName } from '../../../exporters/otlphttp/queue_file.js';
 import { runningHost } from '../../support/context.js';
 import { canMount, mountTmpfs } from '../../support/mount.js';
 import { KONGTEL_BIN, ROOT } from '../../support/processes.js';
-import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
+import { OtlpStandIn, startOtlpStandIn } from '../../support/stand-ins/otlp_http.js';
 import { harness, sumBatch } from './fixtures.js';
 import { freePort } from '../../support/ports.js';
 import { until, within } from '../../support/wait.js';
@@ -30,11 +30,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function backend(): Promise<OtlpStandIn> {
-  const s = await new OtlpStandIn().start();
-  cleanups.push(() => s.stop());
-  return s;
-}
+const backend = (): Promise<OtlpStandIn> => startOtlpStandIn(cleanups);
 
 async function requestFile(value: number): Promise<Buffer> {
   const b = sumBatch('m', [value]);

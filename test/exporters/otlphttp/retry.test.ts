@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BackPressureError, PermanentError, SelfMetric } from '../../../core/index.js';
 import { runningHost } from '../../support/context.js';
 import { DynatraceStandIn, errorEnvelope } from '../../support/stand-ins/dynatrace.js';
-import { OtlpStandIn, statusAnswer } from '../../support/stand-ins/otlp_http.js';
+import { OtlpStandIn, startOtlpStandIn, statusAnswer } from '../../support/stand-ins/otlp_http.js';
 import { harness, RecordingClock, sumBatch } from './fixtures.js';
 import { ERROR } from '../../support/logs.js';
 
@@ -11,11 +11,7 @@ afterEach(async () => {
   for (const s of stops.splice(0)) await s();
 });
 
-async function otlp(): Promise<OtlpStandIn> {
-  const s = await new OtlpStandIn().start();
-  stops.push(() => s.stop());
-  return s;
-}
+const otlp = (): Promise<OtlpStandIn> => startOtlpStandIn(stops);
 
 const ID = { exporter: 'otlphttp' };
 

@@ -1,13 +1,6 @@
 import protobuf from 'protobufjs';
 import { METRICS_PROTO, STATUS_PROTO } from '../../../receivers/otlp/metrics_proto.js';
-import {
-  type AttrValue,
-  type Attributes,
-  type MetricType,
-  type ReceivedMetric,
-  type ReceivedPoint,
-  temporalityOf,
-} from './received.js';
+import { type AttrValue, type Attributes, type MetricType, type ReceivedMetric, type ReceivedPoint, temporalityOf } from './received.js';
 
 /**
  * OTLP protobuf for tests, as any OTLP client or backend would speak it: protobufjs over the one OTLP

@@ -73,3 +73,10 @@ export class OtlpStandIn {
       : { status: 200, headers: { 'content-type': 'application/x-protobuf' }, body: encodeProtoResponse() };
   }
 }
+
+/** Starts a stand-in and puts its stop on `cleanups`, the list a test file empties after each test. */
+export async function startOtlpStandIn(cleanups: (() => unknown)[], options: OtlpStandInOptions = {}): Promise<OtlpStandIn> {
+  const s = await new OtlpStandIn(options).start();
+  cleanups.push(() => s.stop());
+  return s;
+}
