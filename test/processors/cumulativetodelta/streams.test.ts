@@ -14,8 +14,9 @@ import { attributesHash, sameAttributes } from '../../../processors/cumulativeto
 import { type Baseline, type MetricStreams, StreamTable } from '../../../processors/cumulativetodelta/stream-table.js';
 import { RESETS, STREAMS_EVICTED, STREAMS_LIMIT, STREAMS_TRACKED } from '../../../processors/cumulativetodelta/telemetry.js';
 import { runningHost, testContext } from '../../support/context.js';
-import { batchOf, hist, histogramMetric, metricsOf, point, sumMetric, T0 } from './metrics.js';
+import { batchOf, hist, histogramMetric, metricsOf, point, T0 } from './metrics.js';
 import { CapturingConsumer } from '../../support/consumers.js';
+import { sumMetric } from '../../support/metric_data.js';
 
 const LABELS = { processor: 'cumulativetodelta', pipeline: 'metrics/dynatrace' };
 
