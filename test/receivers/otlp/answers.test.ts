@@ -1,3 +1,4 @@
+import protobuf from 'protobufjs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, SelfMetric } from '../../../core/index.js';
@@ -19,16 +20,8 @@ const ONE_POINT_JSON = JSON.stringify({
   resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'kong.up', gauge: { dataPoints: [{ timeUnixNano: '1700000000000000000', asInt: '1' }] } }] }] }],
 });
 
-function varint(n: number): number[] {
-  const out: number[] = [];
-  let v = n;
-  while (v >= 0x80) {
-    out.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return out;
-}
+/** `n` as a protobuf varint, by protobufjs' writer. */
+const varint = (n: number): number[] => [...protobuf.Writer.create().uint32(n).finish()];
 
 /** ONE_POINT padded with an unknown field (number 15, which decoders skip) to exactly `size` bytes. */
 function paddedRequest(size: number): Buffer {
