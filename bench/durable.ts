@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { KongEntryGenerator } from './kong_entries.js';
 import { closedLoop, type LoadResult } from './load.js';
 import type { BenchLine } from './bench_line.js';
-import { freePort, waitHttp } from './processes.js';
+import { freePort } from '../test/support/ports.js';
+import { waitHttp } from './processes.js';
 
 /**
  * Durable mode's cost (issue: ≤ 25 % fewer entries/s): the real `kongtel` process, http-log →

@@ -6,7 +6,8 @@ import { KongEntryGenerator } from './kong_entries.js';
 import { openLoop, percentile } from './load.js';
 import { wrkPost } from './wrk.js';
 import type { BenchLine } from './bench_line.js';
-import { freePort, waitHttp, rssMiB } from './processes.js';
+import { freePort } from '../test/support/ports.js';
+import { waitHttp, rssMiB } from './processes.js';
 
 /**
  * http-log ingest: the real `kongtel` process (kong_http_log → kong_metrics → prometheus) against a

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BenchLine } from './bench_line.js';
-import { freePort, rssMiB, waitHttp } from './processes.js';
+import { freePort } from '../test/support/ports.js';
+import { rssMiB, waitHttp } from './processes.js';
 
 /**
  * What kong_metrics' series cost (processors/kong_metrics/README.md, "Sizing"): the real `kongtel`,

@@ -1,18 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 
 /** Helpers the benchmarks share for the processes they start. */
-
-/** A port that was free a moment ago (the OS picks it; we release it for the process under test). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once `url` answers below 500 (the process under test is up). */
 export async function waitHttp(url: string): Promise<void> {

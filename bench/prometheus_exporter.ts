@@ -11,7 +11,8 @@ import { AggregationTemporality, DataPointType, type ResourceMetrics } from '@op
 import { msToHrTime } from '../core/index.js';
 import { serialize } from '../exporters/otlphttp/encode.js';
 import type { BenchLine } from './bench_line.js';
-import { freePort, rssMiB, waitHttp } from './processes.js';
+import { freePort } from '../test/support/ports.js';
+import { rssMiB, waitHttp } from './processes.js';
 
 /**
  * The prometheus exporter under a big page, in the real `kongtel` process (otlp → prometheus): N series

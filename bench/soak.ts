@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
+import { METRICS_PROTO } from '../receivers/otlp/metrics_proto.js';
+import { freePort } from '../test/support/ports.js';
+import { sleep, until } from '../test/support/wait.js';
 import { KongEntryGenerator } from './kong_entries.js';
 import type { BenchLine } from './bench_line.js';
 
@@ -32,7 +34,7 @@ import type { BenchLine } from './bench_line.js';
  */
 
 
-/** What the soak needs of a started kongtel; `test/helpers/processes.ts` `startKongtel` fits. */
+/** What the soak needs of a started kongtel; `test/support/processes.ts` `startKongtel` fits. */
 export interface StartedKongtel {
   readonly proc: ChildProcess;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -98,21 +100,8 @@ const ENTRIES_PER_BATCH = 100;
 const SENDERS = 8;
 const KONGTEL_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 // ---------------------------------------------------------------------------------------------------
-// The backend: OTLP/HTTP protobuf, decoded with protobufjs against the proto file (not kongtel's
+// The backend: OTLP/HTTP protobuf, decoded with protobufjs against the OTLP schema (not kongtel's
 // encoder), answering each request after the entries it carries ÷ its rate. otlphttp runs one
 // consumer, so requests queue up in kongtel, not here.
 
@@ -125,12 +114,7 @@ interface PbRequest {
 }
 
 function loadRequestType(): protobuf.Type {
-  // From source (bench/) or from the build (dist/bench/): the proto lives in test/testdata either way.
-  for (const rel of ['../test/testdata/otlp/metrics.proto', '../../test/testdata/otlp/metrics.proto']) {
-    const path = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(path)) return protobuf.loadSync(path).lookupType('otlp.ExportMetricsServiceRequest');
-  }
-  throw new Error('soak: test/testdata/otlp/metrics.proto not found');
+  return protobuf.parse(METRICS_PROTO).root.lookupType('otlp.ExportMetricsServiceRequest');
 }
 
 export class ThrottledOtlpBackend {
@@ -373,14 +357,6 @@ service:
       processors: [memory_limiter, kong_metrics]
       exporters: [otlphttp]
 `;
-}
-
-async function until(what: string, done: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`soak: timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KONGTEL_BIN, ROOT, tempDir } from '../helpers/processes.js';
+import { KONGTEL_BIN, ROOT } from '../support/processes.js';
+import { tempDir } from '../support/temp.js';
 
 function kongtel(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [KONGTEL_BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, cwd: ROOT });

@@ -3,9 +3,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sendTo } from '../helpers/http_client.js';
-import { freePort, KONGTEL_BIN, ROOT, startKongtel, tempDir, waitFor } from '../helpers/processes.js';
-import { OtlpStandIn } from '../stand-ins/otlp_http.js';
+import { sendTo } from '../support/http_client.js';
+import { KONGTEL_BIN, ROOT, startKongtel } from '../support/processes.js';
+import { OtlpStandIn } from '../support/stand-ins/otlp_http.js';
+import { freePort } from '../support/ports.js';
+import { waitFor } from '../support/wait.js';
+import { tempDir } from '../support/temp.js';
 
 /**
  * Issue 9 item 1: `${env:…}` values are text. A random token often begins with a YAML indicator; such a

@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { KONGTEL_BIN, ROOT, tempDir } from '../helpers/processes.js';
+import { KONGTEL_BIN, ROOT } from '../support/processes.js';
+import { tempDir } from '../support/temp.js';
 
 /**
  * Issue 10: every YAML example in the Collector's README of each component kongtel has, run through

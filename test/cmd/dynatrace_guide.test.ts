@@ -2,8 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, KONGTEL_BIN, ROOT, startKongtel, tempDir, waitFor, type RunningProcess } from '../helpers/processes.js';
-import { DynatraceStandIn } from '../stand-ins/dynatrace.js';
+import { KONGTEL_BIN, ROOT, startKongtel, type RunningProcess } from '../support/processes.js';
+import { freePort } from '../support/ports.js';
+import { tempDir } from '../support/temp.js';
+import { waitFor } from '../support/wait.js';
+import { DynatraceStandIn } from '../support/stand-ins/dynatrace.js';
 import { TargetServer } from '../receivers/prometheus/target_server.js';
 
 /**

@@ -2,9 +2,11 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { formatIssue, parseConfig, ConfigError } from '../../core/index.js';
+import { parseConfig } from '../../core/index.js';
 import { FACTORIES } from '../../cmd/components.js';
-import { ROOT } from '../helpers/processes.js';
+import { ROOT } from '../support/processes.js';
+import { configIssues } from '../support/config_errors.js';
+import { yamlBlocks } from '../support/readme.js';
 
 /**
  * Docs cannot drift from the config schema: every ```yaml block in the READMEs and every file in
@@ -26,10 +28,6 @@ function markdownFiles(): string[] {
   return out;
 }
 
-function yamlBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
-}
-
 /** Wraps a fragment's component sections into a config with a pipeline that uses nothing, to validate the components alone. */
 function componentIssues(text: string): string[] {
   const tree = parse(text) as Record<string, unknown> | null;
@@ -38,14 +36,9 @@ function componentIssues(text: string): string[] {
   // The fragment's own service.extensions stay: a `storage` key needs its extension listed there.
   const service = tree.service as { extensions?: unknown } | undefined;
   const withService = { ...fragment, service: { pipelines: {}, ...(service?.extensions === undefined ? {} : { extensions: service.extensions }) } };
-  try {
-    parseConfig(JSON.stringify(withService), 'example', FACTORIES, { KONGTEL_TOKEN: 'token', DT_API_TOKEN: 'x', DT_ENDPOINT: 'https://x.live.dynatrace.com/api/v2/otlp' });
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    // The empty pipeline map is the wrapper's doing, not the example's.
-    return err.issues.map(formatIssue).filter((m) => !m.startsWith('service.pipelines:'));
-  }
-  return [];
+  const env = { KONGTEL_TOKEN: 'token', DT_API_TOKEN: 'x', DT_ENDPOINT: 'https://x.live.dynatrace.com/api/v2/otlp' };
+  // The empty pipeline map is the wrapper's doing, not the example's.
+  return configIssues(() => parseConfig(JSON.stringify(withService), 'example', FACTORIES, env)).filter((m) => !m.startsWith('service.pipelines:'));
 }
 
 describe('YAML examples in the docs', () => {

@@ -9,8 +9,11 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KongEntryGenerator } from '../../bench/kong_entries.js';
-import { freePort, ROOT, startKongtel, tempDir, waitFor, type RunningProcess } from '../helpers/processes.js';
-import { OtlpStandIn } from '../stand-ins/otlp_http.js';
+import { ROOT, startKongtel, type RunningProcess } from '../support/processes.js';
+import { OtlpStandIn } from '../support/stand-ins/otlp_http.js';
+import { freePort } from '../support/ports.js';
+import { waitFor } from '../support/wait.js';
+import { tempDir } from '../support/temp.js';
 
 /**
  * Issue 4 end to end through the real CLI: every way Kong's data arrives (a scraped Kong /metrics page,

@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KongEntryGenerator, type GeneratedEntry } from '../../bench/kong_entries.js';
-import { freePort, startKongtel, startPrometheus, waitFor, type PrometheusServer, type RunningProcess } from '../helpers/processes.js';
+import { startKongtel, startPrometheus, type PrometheusServer, type RunningProcess } from '../support/processes.js';
+import { freePort } from '../support/ports.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * The product's spine, end to end through the real CLI: Kong http-log POSTs (batched and single, plain

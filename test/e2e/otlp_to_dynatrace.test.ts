@@ -2,10 +2,13 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KongEntryGenerator, type GeneratedEntry } from '../../bench/kong_entries.js';
-import { freePort, startKongtel, tempDir, waitFor, type RunningProcess } from '../helpers/processes.js';
-import { DynatraceStandIn } from '../stand-ins/dynatrace.js';
-import { OtlpStandIn } from '../stand-ins/otlp_http.js';
-import type { ReceivedMetrics } from '../stand-ins/received.js';
+import { startKongtel, type RunningProcess } from '../support/processes.js';
+import { DynatraceStandIn } from '../support/stand-ins/dynatrace.js';
+import { OtlpStandIn } from '../support/stand-ins/otlp_http.js';
+import type { ReceivedMetrics } from '../support/otlp/received.js';
+import { freePort } from '../support/ports.js';
+import { waitFor } from '../support/wait.js';
+import { tempDir } from '../support/temp.js';
 
 /**
  * Issue 3 end to end through the real CLI: Kong http-log → kong_metrics (cumulative) → cumulativetodelta

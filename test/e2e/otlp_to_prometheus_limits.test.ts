@@ -8,7 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { serialize } from '../../exporters/otlphttp/encode.js';
 import { parseExposition } from '../../receivers/prometheus/parser.js';
 import { resourceMetrics, sum } from '../exporters/prometheus/builders.js';
-import { freePort, startKongtel, startPrometheus, tempDir, waitFor, type PrometheusServer, type RunningProcess } from '../helpers/processes.js';
+import { startKongtel, startPrometheus, type PrometheusServer, type RunningProcess } from '../support/processes.js';
+import { freePort } from '../support/ports.js';
+import { waitFor } from '../support/wait.js';
+import { tempDir } from '../support/temp.js';
 
 /**
  * OTLP → prometheus exporter through the real CLI, as a careless or hostile client would feed it:

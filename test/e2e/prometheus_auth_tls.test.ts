@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HTTP_LISTENERS, type RunningListener } from '../helpers/listeners.js';
-import { startPrometheus, tempDir, waitFor, type PrometheusServer } from '../helpers/processes.js';
-import { selfSigned } from '../helpers/tls.js';
+import { HTTP_LISTENERS, type RunningListener } from '../support/listeners.js';
+import { startPrometheus, type PrometheusServer } from '../support/processes.js';
+import { selfSigned } from '../support/tls.js';
+import { waitFor } from '../support/wait.js';
+import { tempDir } from '../support/temp.js';
 
 /**
  * The real Prometheus server scrapes the prometheus exporter and the self-telemetry port over https with

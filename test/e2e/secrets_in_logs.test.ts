@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { freePort, ROOT, startKongtel, waitFor } from '../helpers/processes.js';
-import { DynatraceStandIn } from '../stand-ins/dynatrace.js';
+import { ROOT, startKongtel } from '../support/processes.js';
+import { DynatraceStandIn } from '../support/stand-ins/dynatrace.js';
+import { freePort } from '../support/ports.js';
+import { waitFor } from '../support/wait.js';
 
 /**
  * A full run at debug level with every kind of secret and payload in play — receiver auth, backend

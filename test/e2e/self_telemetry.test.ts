@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { KongEntryGenerator } from '../../bench/kong_entries.js';
-import { freePort, startKongtel, waitFor } from '../helpers/processes.js';
+import { startKongtel } from '../support/processes.js';
+import { freePort } from '../support/ports.js';
+import { waitFor } from '../support/wait.js';
 
 /** kongtel's own metrics on their own port: every accepted, rejected and refused item is counted. */
 describe('self-telemetry on service.telemetry.metrics.address', () => {

@@ -2,8 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEED } from '../../bench/fuzz/engine.js';
 import type { KongLogEntry } from '../../core/index.js';
-import { KongEntryAggregator } from '../../processors/kong_metrics/aggregator.js';
-import { keptAttributes } from '../../processors/kong_metrics/attributes.js';
 import { collectCumulative } from '../../processors/kong_metrics/data-points.js';
 import {
   A2A_BINDINGS,
@@ -15,8 +13,8 @@ import {
   OTHER,
   REQUEST_MODES,
 } from '../../processors/kong_metrics/known-values.js';
-import { PriceTable } from '../../processors/kong_metrics/pricing.js';
 import { aiCall, aiEntry } from '../processors/kong_metrics/entries.js';
+import { defaultAggregator } from '../support/fuzz/aggregator.js';
 
 /**
  * Any value a client writes into a field whose values form a closed set: what kong_metrics emits for it is
@@ -80,16 +78,7 @@ const entryArb = fc
 
 describe('kong_metrics attributes from closed sets, over any values', () => {
   it(`emit only members of their set or _OTHER (${RUNS} batches)`, () => {
-    const agg = new KongEntryAggregator({
-      kept: keptAttributes([]),
-      knownMethods: new Set(DEFAULT_HTTP_METHODS),
-      prices: new PriceTable({}),
-      tokenUsageAs: 'sum',
-      buckets: {},
-      maxSeriesPerMetric: 100_000,
-      maxSeries: 1_000_000,
-      onOverflow: () => undefined,
-    });
+    const agg = defaultAggregator({ maxSeriesPerMetric: 100_000, maxSeries: 1_000_000 });
     fc.assert(
       fc.property(fc.array(entryArb, { minLength: 1, maxLength: 8 }), (entries) => {
         expect(agg.aggregate(entries, 1_000)).toEqual([]);

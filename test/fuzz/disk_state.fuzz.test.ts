@@ -11,8 +11,9 @@ import type { LogPosition } from '../../core/index.js';
 import type { EncodedRequest } from '../../exporters/otlphttp/encode.js';
 import { PersistentQueue } from '../../exporters/otlphttp/persistent_queue.js';
 import { queueFileName } from '../../exporters/otlphttp/queue_file.js';
-import { capturingLogger } from '../exporters/otlphttp/fixtures.js';
-import { append, ids, line, startReceiver, until } from '../receivers/kong_file_log/harness.js';
+import { until, within as waitWithin } from '../support/wait.js';
+import { append, ids, line, startReceiver } from '../receivers/kong_file_log/harness.js';
+import { capturingLogger } from '../support/logs.js';
 
 /**
  * State a crash, a broken disk or a careless operator leaves where kongtel keeps its own files — random
@@ -44,12 +45,7 @@ function freshDir(name: string): string {
   return d;
 }
 
-function within<T>(p: Promise<T>, what: string): Promise<T> {
-  const deadline = new Promise<T>((_, reject) => {
-    setTimeout(() => reject(new Error(`${what} hung for ${DEADLINE_MS} ms`)), DEADLINE_MS).unref();
-  });
-  return Promise.race([p, deadline]);
-}
+const within = <T>(p: Promise<T>, what: string): Promise<T> => waitWithin(p, DEADLINE_MS, what, `hung for ${DEADLINE_MS} ms`);
 
 /** What an entry of the directory is; `valid` ones must come out intact. */
 type Entry =

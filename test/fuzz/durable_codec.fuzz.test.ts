@@ -9,15 +9,13 @@ import { batchItemArb } from '../../bench/fuzz/entry_mutation.js';
 import { nodeText, toNode } from '../../bench/fuzz/json_node.js';
 import { isUsableEntry } from '../../bench/fuzz/kong_oracle.js';
 import { logBatch, type KongLogEntry } from '../../core/index.js';
-import { KongEntryAggregator } from '../../processors/kong_metrics/aggregator.js';
-import { keptAttributes } from '../../processors/kong_metrics/attributes.js';
-import { DEFAULT_HTTP_METHODS } from '../../processors/kong_metrics/known-values.js';
 import { collectCumulative } from '../../processors/kong_metrics/data-points.js';
 import { decodeEntries, encodeEntries } from '../../processors/kong_metrics/durable/entry-codec.js';
 import { kongMetricsFactory } from '../../processors/kong_metrics/index.js';
-import { PriceTable } from '../../processors/kong_metrics/pricing.js';
-import { CapturingConsumer, runningHost, testContext } from '../helpers/context.js';
-import { deepArray, entry } from './hostile_bodies.js';
+import { runningHost, testContext } from '../support/context.js';
+import { deepArray, entry } from '../support/fuzz/hostile_bodies.js';
+import { CapturingConsumer } from '../support/consumers.js';
+import { defaultAggregator } from '../support/fuzz/aggregator.js';
 
 /**
  * Durable mode writes each entry to its write-ahead log in a compact form and replays it after a restart:
@@ -29,16 +27,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? DEFAULT_SEED);
 const pool = entryPool(SEED).map((e) => toNode(e));
 
 function aggregate(entries: readonly KongLogEntry[]): string {
-  const agg = new KongEntryAggregator({
-    kept: keptAttributes([]),
-    knownMethods: new Set(DEFAULT_HTTP_METHODS),
-    prices: new PriceTable({}),
-    tokenUsageAs: 'sum',
-    buckets: {},
-    maxSeriesPerMetric: 1_000,
-    maxSeries: 100_000,
-    onOverflow: () => undefined,
-  });
+  const agg = defaultAggregator({ maxSeriesPerMetric: 1_000, maxSeries: 100_000 });
   agg.aggregate(entries, 1_000);
   return JSON.stringify(collectCumulative(agg.metrics, 2_000).metrics);
 }

@@ -21,7 +21,7 @@ import {
   manyHeaders,
   rawExchange,
   type RawExchange,
-} from './hostile_bodies.js';
+} from '../support/fuzz/hostile_bodies.js';
 
 /**
  * The hostile inputs of the issue, one by one, against kong_http_log and otlp in the real engine (default

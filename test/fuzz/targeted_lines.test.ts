@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatagramSender, sendTcp, waitUntil } from '../../bench/fuzz/clients.js';
 import { startFuzzPipeline, type FuzzPipeline, type KongReceiverId } from '../../bench/fuzz/pipeline.js';
 import { Watchdog } from '../../bench/fuzz/watchdog.js';
-import { deepArray, deepObject, duplicateKeyEntry, entry, entryWith, hugeNumbersEntry, invalidUtf8Entry, rawExchange } from './hostile_bodies.js';
+import { deepArray, deepObject, duplicateKeyEntry, entry, entryWith, hugeNumbersEntry, invalidUtf8Entry, rawExchange } from '../support/fuzz/hostile_bodies.js';
 
 /**
  * The hostile inputs of the issue against the line and datagram receivers in the real engine, with their

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runSoak, type SoakResult } from '../../bench/soak.js';
-import { startKongtel } from '../helpers/processes.js';
+import { startKongtel } from '../support/processes.js';
 
 /**
  * The memory soak in CI (bench/soak.ts has the why of every setting; `benchSoak` runs it for five

@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, formatIssue, loadConfigFile, parseConfig } from '../../../core/index.js';
+import { loadConfigFile, parseConfig } from '../../../core/index.js';
 import { MAX_CONFIG_BYTES } from '../../../core/config/yaml.js';
-import { FAKE_FACTORIES } from '../../helpers/fake-factories.js';
-import { tempDir } from '../../helpers/processes.js';
+import { FAKE_FACTORIES } from '../../support/fake-factories.js';
+import { tempDir } from '../../support/temp.js';
+import { configIssues } from '../../support/config_errors.js';
 
 /**
  * Issue 9 item 8 and beyond: a config file that is not what it should be — an alias bomb, an alias
@@ -13,17 +14,6 @@ import { tempDir } from '../../helpers/processes.js';
  */
 
 const VALID_TAIL = 'processors: { kong_metrics: }\nexporters: { prometheus: }\nservice: { pipelines: { metrics: { receivers: [kong_http_log], processors: [kong_metrics], exporters: [prometheus] } } }\n';
-
-function issuesOf(load: () => unknown): string[] {
-  try {
-    load();
-  } catch (err) {
-    // Anything but a ConfigError fails the test with what it was.
-    if (!(err instanceof ConfigError)) throw err;
-    return err.issues.map(formatIssue);
-  }
-  return [];
-}
 
 const parse = (text: string) => () => parseConfig(text, 'x.yaml', FAKE_FACTORIES, {});
 
@@ -58,7 +48,7 @@ describe('hostile YAML documents', () => {
     ['a flow map as a key', `receivers:\n  ? [a, b]\n  : x\n${VALID_TAIL}`, [expect.stringMatching(/^receivers\.\[ a, b \]: invalid component id/), expect.stringMatching(/kong_http_log" is not defined/)]],
     ['a __proto__ key', `receivers:\n  kong_http_log:\n    __proto__: { path: /polluted }\n${VALID_TAIL}`, ['receivers.kong_http_log.__proto__: unknown key (expected one of: endpoint, path)']],
   ])('%s', (_name, text, expected) => {
-    expect(issuesOf(parse(text))).toEqual(expected);
+    expect(configIssues(parse(text))).toEqual(expected);
   });
 
   it('aliases used a few times are fine', () => {
@@ -73,7 +63,7 @@ describe('hostile YAML documents', () => {
   });
 
   it('YAML 1.1 tags are not resolved: !!binary stays text, refused where text is not expected', () => {
-    expect(issuesOf(parse(`receivers:\n  kong_http_log: !!binary aGk=\n${VALID_TAIL}`))).toEqual([
+    expect(configIssues(parse(`receivers:\n  kong_http_log: !!binary aGk=\n${VALID_TAIL}`))).toEqual([
       'receivers.kong_http_log: expected object, got string "aGk="',
     ]);
   });
@@ -83,18 +73,18 @@ describe('config files that are not config files', () => {
   it('a directory', () => {
     const dir = tempDir('hostile-dir');
     mkdirSync(join(dir, 'pipelines.yaml'));
-    expect(issuesOf(() => loadConfigFile(join(dir, 'pipelines.yaml'), FAKE_FACTORIES, {}))).toEqual([
+    expect(configIssues(() => loadConfigFile(join(dir, 'pipelines.yaml'), FAKE_FACTORIES, {}))).toEqual([
       'is a directory; pass the config file itself, e.g. --config /etc/kongtel/pipelines.yaml',
     ]);
   });
 
   it('a file over the size limit is refused after reading no more than the limit', () => {
     const f = file('huge.yaml', Buffer.alloc(MAX_CONFIG_BYTES + 1, '#'));
-    expect(issuesOf(() => loadConfigFile(f, FAKE_FACTORIES, {}))).toEqual(['the file is larger than 16 MiB; a config is a few kilobytes (is --config the right file?)']);
+    expect(configIssues(() => loadConfigFile(f, FAKE_FACTORIES, {}))).toEqual(['the file is larger than 16 MiB; a config is a few kilobytes (is --config the right file?)']);
   });
 
   it('an endless device is refused the same way', () => {
-    expect(issuesOf(() => loadConfigFile('/dev/zero', FAKE_FACTORIES, {}))).toEqual(['the file is larger than 16 MiB; a config is a few kilobytes (is --config the right file?)']);
+    expect(configIssues(() => loadConfigFile('/dev/zero', FAKE_FACTORIES, {}))).toEqual(['the file is larger than 16 MiB; a config is a few kilobytes (is --config the right file?)']);
   });
 
   it.each([
@@ -102,7 +92,7 @@ describe('config files that are not config files', () => {
     ['UTF-16', Buffer.from('\ufeffreceivers: {}\n', 'utf16le'), 1],
     ['binary', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0xff, 0xfe]), 1],
   ])('not UTF-8 (%s)', (_name, bytes, line) => {
-    expect(issuesOf(() => loadConfigFile(file('bad.yaml', bytes), FAKE_FACTORIES, {}))).toEqual([`not UTF-8 text (first at line ${line}); save the file as UTF-8`]);
+    expect(configIssues(() => loadConfigFile(file('bad.yaml', bytes), FAKE_FACTORIES, {}))).toEqual([`not UTF-8 text (first at line ${line}); save the file as UTF-8`]);
   });
 
   it('a UTF-8 byte-order mark is fine', () => {
@@ -111,7 +101,7 @@ describe('config files that are not config files', () => {
   });
 
   it('an empty file', () => {
-    expect(issuesOf(() => loadConfigFile(file('empty.yaml', ''), FAKE_FACTORIES, {}))).toEqual([
+    expect(configIssues(() => loadConfigFile(file('empty.yaml', ''), FAKE_FACTORIES, {}))).toEqual([
       'the config must be a YAML map with receivers, processors, exporters, extensions and service',
     ]);
   });

@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError, formatIssue, loadConfigFile, parseConfig, type ProcessorFactory, type ReceiverFactory } from '../../../core/index.js';
-import { FAKE_FACTORIES } from '../../helpers/fake-factories.js';
+import { FAKE_FACTORIES } from '../../support/fake-factories.js';
+import { configIssues } from '../../support/config_errors.js';
 
 const dir = new URL('../../testdata/config/', import.meta.url).pathname;
 
 function errorsOf(file: string, env: Record<string, string> = {}): string[] {
-  try {
-    loadConfigFile(dir + file, FAKE_FACTORIES, env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  return [];
+  return configIssues(() => loadConfigFile(dir + file, FAKE_FACTORIES, env));
 }
 
 describe('config loading', () => {

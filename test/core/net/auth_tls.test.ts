@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTH, AUTH_CASES, CHALLENGES, authorizationHeaders, type AuthCase } from '../../helpers/auth_cases.js';
-import { HTTP_LISTENERS, type RunningListener } from '../../helpers/listeners.js';
-import { tempDir } from '../../helpers/processes.js';
-import { selfSigned, type CertFiles } from '../../helpers/tls.js';
+import { AUTH, AUTH_CASES, CHALLENGES, authorizationHeaders, type AuthCase } from '../../support/auth_cases.js';
+import { HTTP_LISTENERS, type RunningListener } from '../../support/listeners.js';
+import { selfSigned, type CertFiles } from '../../support/tls.js';
+import { tempDir } from '../../support/temp.js';
 
 /**
  * Item 5 of issue 9 (the metrics ports had no auth) and the auth part of item 8, on every listener that

@@ -2,9 +2,10 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SelfMetric } from '../../../core/index.js';
-import { HTTP_LISTENERS, type RunningListener } from '../../helpers/listeners.js';
-import { tempDir } from '../../helpers/processes.js';
-import { selfSigned, type CertFiles } from '../../helpers/tls.js';
+import { HTTP_LISTENERS, type RunningListener } from '../../support/listeners.js';
+import { selfSigned, type CertFiles } from '../../support/tls.js';
+import { tempDir } from '../../support/temp.js';
+import { sleep } from '../../support/wait.js';
 
 /**
  * Item 6 of issue 9: idle connections were never closed and never capped, so 1 100 silent sockets used
@@ -40,8 +41,6 @@ function connectIdle(port: number, send?: string): Promise<Idle> {
     socket.once('error', reject);
   });
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function closedCount(l: RunningListener, reason: string): number {
   return l.telemetry.value(SelfMetric.listenerClosedConnections, { listener: l.where, reason });

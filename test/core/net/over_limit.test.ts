@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINGER_MS, SelfMetric, SelfTelemetry } from '../../../core/index.js';
 import { startReceiver as startHttpLog } from '../../receivers/kong_http_log/client.js';
 import { startReceiver as startOtlp } from '../../receivers/otlp/client.js';
-import { chunked, noise, rawUpload, type RawAnswer } from '../../helpers/raw_http.js';
+import { chunked, noise, rawUpload, type RawAnswer } from '../../support/raw_http.js';
 
 /**
  * Item 3 of issue 9: a body over max_request_body_size must be answered 413 and the client must be able

@@ -4,8 +4,9 @@ import { AggregationTemporality, type DataPoint, DataPointType, type MetricData 
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Batch, type Consumer, type Factory, logBatch, ManualClock, metricBatch, type MetricBatch, withCovers } from '../../../core/index.js';
 import { FACTORIES } from '../../../cmd/components.js';
-import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
-import { OtlpStandIn } from '../../stand-ins/otlp_http.js';
+import { runningHost, testContext } from '../../support/context.js';
+import { CapturingConsumer } from '../../support/consumers.js';
+import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
 import { plainEntry } from '../../processors/kong_metrics/entries.js';
 
 /**

@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { metricsUrl, otlpHttpConfigSchema } from '../../../exporters/otlphttp/config.js';
 import { otlpHttpExporterFactory } from '../../../exporters/otlphttp/index.js';
+import { zodMessages } from '../../support/config_errors.js';
+import { readmeYaml } from '../../support/readme.js';
 
-function issues(raw: unknown): string[] {
-  const r = otlpHttpConfigSchema.safeParse(raw);
-  if (r.success) return [];
-  return r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-}
+const issues = (config: unknown): string[] => zodMessages(otlpHttpConfigSchema, config);
 
 describe('otlphttp config', () => {
   it('is registered as type otlphttp, taking metrics', () => {
@@ -68,8 +65,7 @@ describe('otlphttp config', () => {
   }
 
   it('the README example parses', () => {
-    const readme = readFileSync(new URL('../../../exporters/otlphttp/README.md', import.meta.url), 'utf8');
-    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const blocks = readmeYaml('exporters/otlphttp');
     expect(blocks).toHaveLength(1);
     const doc = parse(blocks[0]) as { exporters: Record<string, unknown> };
     const ids = Object.keys(doc.exporters);

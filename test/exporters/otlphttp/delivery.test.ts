@@ -2,10 +2,11 @@ import { gunzipSync } from 'node:zlib';
 import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FLAG_NO_RECORDED_VALUE, metricBatch, SelfMetric } from '../../../core/index.js';
-import { runningHost } from '../../helpers/context.js';
-import { DynatraceStandIn } from '../../stand-ins/dynatrace.js';
-import { OtlpStandIn } from '../../stand-ins/otlp_http.js';
-import { ERROR, handResource, handSum, harness, sdkDeltaMetrics, WARN } from './fixtures.js';
+import { runningHost } from '../../support/context.js';
+import { DynatraceStandIn } from '../../support/stand-ins/dynatrace.js';
+import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
+import { handResource, handSum, harness, sdkDeltaMetrics } from './fixtures.js';
+import { ERROR, WARN } from '../../support/logs.js';
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -8,11 +8,9 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import pino from 'pino';
 import {
   type Clock,
   type ComponentContext,
-  type Logger,
   type MetricBatch,
   metricBatch,
   msToHrTime,
@@ -22,7 +20,8 @@ import {
 } from '../../../core/index.js';
 import { otlpHttpConfigSchema, type OtlpHttpConfig } from '../../../exporters/otlphttp/config.js';
 import { OtlpHttpExporter } from '../../../exporters/otlphttp/exporter.js';
-import { testContext } from '../../helpers/context.js';
+import { testContext } from '../../support/context.js';
+import { capturingLogger, type LogLine } from '../../support/logs.js';
 
 /** A pull reader with delta temporality: `collect()` hands back what was recorded since the last call. */
 export class DeltaReader extends MetricReader {
@@ -102,21 +101,6 @@ export function sumBatch(name: string, values: readonly number[]): MetricBatch {
   return metricBatch([handResource([handSum({ name, values })])]);
 }
 
-export interface LogLine {
-  readonly level: number;
-  readonly msg: string;
-  readonly [key: string]: unknown;
-}
-
-export const ERROR = 50;
-export const WARN = 40;
-
-export function capturingLogger(): { logger: Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const logger = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) });
-  return { logger, lines };
-}
-
 /** The system clock, recording every timer it is asked for (to check the waits the exporter chose). */
 export class RecordingClock implements Clock {
   readonly timeouts: number[] = [];
@@ -154,7 +138,7 @@ export interface Harness {
 /** `storage`: the directory of the `file_storage` extension that `sending_queue.storage: file_storage` names. */
 export function harness(raw: Record<string, unknown>, opts: { clock?: Clock; id?: string; storage?: string } = {}): Harness {
   const telemetry = new SelfTelemetry();
-  const { logger, lines } = capturingLogger();
+  const { logger, logs: lines } = capturingLogger();
   const ctx: ComponentContext = { ...testContext(opts.id ?? 'otlphttp', 'exporter', { telemetry, clock: opts.clock, storage: opts.storage === undefined ? undefined : { file_storage: opts.storage } }), logger };
   return { exporter: new OtlpHttpExporter(parseConfig(raw), ctx), telemetry, lines, ctx };
 }

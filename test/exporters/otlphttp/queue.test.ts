@@ -1,36 +1,22 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackPressureError, ManualClock, SelfMetric } from '../../../core/index.js';
-import { runningHost } from '../../helpers/context.js';
-import { OtlpStandIn } from '../../stand-ins/otlp_http.js';
-import { ERROR, harness, sumBatch } from './fixtures.js';
+import { runningHost } from '../../support/context.js';
+import { OtlpStandIn, startOtlpStandIn } from '../../support/stand-ins/otlp_http.js';
+import { harness, sumBatch } from './fixtures.js';
+import { until } from '../../support/wait.js';
+import { tempDirs } from '../../support/temp.js';
+import { ERROR } from '../../support/logs.js';
 
+/** Removed after each test, after the hooks below have stopped what writes there. */
+const tempDir = tempDirs('otlphttp');
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-async function otlp(): Promise<OtlpStandIn> {
-  const s = await new OtlpStandIn().start();
-  cleanups.push(() => s.stop());
-  return s;
-}
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'kongtel-otlphttp-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const otlp = (): Promise<OtlpStandIn> => startOtlpStandIn(cleanups);
 
 const ID = { exporter: 'otlphttp' };
 
@@ -58,8 +44,8 @@ describe('otlphttp sending queue', () => {
     expect(h.telemetry.value(SelfMetric.exporterQueueCapacity, ID)).toBe(2);
 
     await s.server.comeUp();
-    await until(() => s.received.pointCount() === 2, 'both queued requests');
-    await until(() => h.telemetry.value(SelfMetric.exporterQueueSize, ID) === 0, 'an empty queue');
+    await until('both queued requests', () => s.received.pointCount() === 2);
+    await until('an empty queue', () => h.telemetry.value(SelfMetric.exporterQueueSize, ID) === 0);
     expect(s.received.total('m')).toBe(3);
     await h.exporter.shutdown();
   });
@@ -101,7 +87,7 @@ describe('otlphttp sending queue', () => {
       await s.server.comeUp();
       const second = harness(config, { storage });
       await second.exporter.start(runningHost);
-      await until(() => s.received.pointCount() === 5, 'five requests');
+      await until('five requests', () => s.received.pointCount() === 5);
       await second.exporter.shutdown();
 
       expect(s.requests.map((q) => q.status)).toEqual([200, 200, 200, 200, 200]);
@@ -134,8 +120,8 @@ describe('otlphttp sending queue', () => {
       const restarted = harness(config, { storage });
       await restarted.exporter.start(runningHost);
       expect((await readdir(dir)).some((f) => f.endsWith('.tmp'))).toBe(false);
-      await until(() => s.received.pointCount() === 4, 'four requests');
-      await until(() => restarted.telemetry.value(SelfMetric.exporterQueueSize, ID) === 0, 'an empty queue');
+      await until('four requests', () => s.received.pointCount() === 4);
+      await until('an empty queue', () => restarted.telemetry.value(SelfMetric.exporterQueueSize, ID) === 0);
       await restarted.exporter.shutdown();
 
       expect(s.requests.map((q) => q.status)).toEqual([200, 200, 200, 200]);

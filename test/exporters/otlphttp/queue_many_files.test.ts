@@ -7,7 +7,7 @@ import type { EncodedRequest } from '../../../exporters/otlphttp/encode.js';
 import { PersistentQueue } from '../../../exporters/otlphttp/persistent_queue.js';
 import { queueFileName } from '../../../exporters/otlphttp/queue_file.js';
 import { SeqHeap } from '../../../exporters/otlphttp/seq_heap.js';
-import { capturingLogger } from './fixtures.js';
+import { capturingLogger } from '../../support/logs.js';
 
 /**
  * After a long backend outage the persistent queue holds far more files than one run writes, and a
@@ -34,7 +34,7 @@ describe('persistent queue after a long outage', () => {
     makeQueueFiles(dir, join(base, 'templates'), COUNT, { first: request('first', 10), middle: request('middle'), last: request('last', 999) });
     // As the run before left it: covered.json lists positions up to a little before the end.
     writeFileSync(join(dir, 'covered.json'), JSON.stringify({ version: 1, covered: { [A]: 10 }, through_seq: COUNT - 500 }));
-    const { logger, lines } = capturingLogger();
+    const { logger, logs: lines } = capturingLogger();
     const queue = new PersistentQueue(dir, COUNT + 10, logger);
 
     expect(await queue.open()).toBe(COUNT);

@@ -1,17 +1,20 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { queueFileBytes } from '../../../bench/queue_files.js';
 import { SelfMetric } from '../../../core/index.js';
 import { encodeRequest } from '../../../exporters/otlphttp/encode.js';
 import { queueFileName } from '../../../exporters/otlphttp/queue_file.js';
-import { runningHost } from '../../helpers/context.js';
-import { canMount, mountTmpfs } from '../../helpers/mount.js';
-import { freePort, KONGTEL_BIN, ROOT } from '../../helpers/processes.js';
-import { OtlpStandIn } from '../../stand-ins/otlp_http.js';
-import { ERROR, harness, sumBatch, WARN } from './fixtures.js';
+import { runningHost } from '../../support/context.js';
+import { canMount, mountTmpfs } from '../../support/mount.js';
+import { KONGTEL_BIN, ROOT } from '../../support/processes.js';
+import { OtlpStandIn, startOtlpStandIn } from '../../support/stand-ins/otlp_http.js';
+import { harness, sumBatch } from './fixtures.js';
+import { freePort } from '../../support/ports.js';
+import { until, within } from '../../support/wait.js';
+import { tempDirs } from '../../support/temp.js';
+import { ERROR, WARN } from '../../support/logs.js';
 
 /**
  * What a careless operator or a failing disk leaves in `sending_queue.storage`, and what kongtel says:
@@ -20,41 +23,20 @@ import { ERROR, harness, sumBatch, WARN } from './fixtures.js';
  * writable directory" for all of them. A full disk does not stop a restart: delivering frees it.
  */
 
+/** Removed after each test, after the hooks below have stopped what writes there. */
+const tempDir = tempDirs('qstore');
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function tempDir(mode?: number): string {
-  const d = mkdtempSync(join(tmpdir(), 'kongtel-qstore-'));
-  if (mode !== undefined) chmodSync(d, mode);
-  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
-  return d;
-}
-
-async function backend(): Promise<OtlpStandIn> {
-  const s = await new OtlpStandIn().start();
-  cleanups.push(() => s.stop());
-  return s;
-}
+const backend = (): Promise<OtlpStandIn> => startOtlpStandIn(cleanups);
 
 async function requestFile(value: number): Promise<Buffer> {
   const b = sumBatch('m', [value]);
   return queueFileBytes(await encodeRequest(b.resourceMetrics, 1, 'proto', 'none'));
 }
 
-async function until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** Rejects instead of waiting forever: the old start-up opened a FIFO and never returned. */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms).unref())]);
-}
 
 const isRoot = process.getuid?.() === 0;
 
@@ -73,10 +55,11 @@ describe('otlphttp persistent queue: what is in the directory', () => {
     const s = await backend();
 
     const h = harness({ endpoint: s.endpoint, sending_queue: { storage: 'file_storage', num_consumers: 1 } }, { storage });
+    // within: the old start-up opened a FIFO and never returned.
     await within(h.exporter.start(runningHost), 10_000, 'start-up');
     cleanups.push(() => h.exporter.shutdown());
-    await until(() => s.received.pointCount() === 2, 'the two regular requests');
-    await until(() => h.telemetry.value(SelfMetric.exporterQueueSize, { exporter: 'otlphttp' }) === 0, 'an empty queue');
+    await until('the two regular requests', () => s.received.pointCount() === 2, 10_000);
+    await until('an empty queue', () => h.telemetry.value(SelfMetric.exporterQueueSize, { exporter: 'otlphttp' }) === 0, 10_000);
 
     expect(s.received.points('m').map((p) => p.value)).toEqual([1, 5]);
     const skipped = h.lines.filter((l) => l.level === WARN && l.msg.startsWith('skipping an entry'));
@@ -107,7 +90,7 @@ describe('otlphttp persistent queue: what is in the directory', () => {
     unlinkSync(join(dir, queueFileName(2)));
     execFileSync('mkfifo', [join(dir, queueFileName(2))]);
     await s.server.comeUp();
-    await until(() => s.received.pointCount() === 2, 'requests 1 and 3');
+    await until('requests 1 and 3', () => s.received.pointCount() === 2, 10_000);
     expect(s.received.points('m').map((p) => p.value)).toEqual([1, 3]);
     const line = second.lines.find((l) => l.level === ERROR && l.file === join(dir, queueFileName(2)));
     expect(line?.problem).toMatch(/is a FIFO, not a regular file: remove it/);
@@ -180,10 +163,10 @@ describe('otlphttp persistent queue: an unusable directory says what is wrong', 
     await h.exporter.start(runningHost);
     cleanups.push(() => h.exporter.shutdown());
     expect(h.lines.find((l) => l.level === WARN && String(l.msg).includes('disk is full'))?.problem).toMatch(/the disk is full .* \(ENOSPC\)$/);
-    await until(() => s.received.pointCount() === queued, `the ${queued} queued requests`);
-    await until(() => readdirSync(dir).filter((f) => f.endsWith('.req')).length === 0, 'an empty queue');
+    await until(`the ${queued} queued requests`, () => s.received.pointCount() === queued, 10_000);
+    await until('an empty queue', () => readdirSync(dir).filter((f) => f.endsWith('.req')).length === 0, 10_000);
     await h.exporter.consume(sumBatch('m', [7]));
-    await until(() => h.telemetry.value(SelfMetric.exporterSentMetricPoints, { exporter: 'otlphttp' }) === queued + 1, 'the new request sent');
+    await until('the new request sent', () => h.telemetry.value(SelfMetric.exporterSentMetricPoints, { exporter: 'otlphttp' }) === queued + 1, 10_000);
     expect(s.received.pointCount()).toBe(queued + 1);
   });
 });

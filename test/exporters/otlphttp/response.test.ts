@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Backoff } from '../../../exporters/otlphttp/backoff.js';
 import { otlpHttpConfigSchema } from '../../../exporters/otlphttp/config.js';
 import { errorText, MAX_MESSAGE_CHARS, parsePartialSuccess, parseRetryAfter } from '../../../exporters/otlphttp/response.js';
-import { encodeProtoResponse, encodeStatus } from '../../stand-ins/otlp_proto_decode.js';
+import { encodeProtoResponse, encodeStatus } from '../../support/otlp/proto_decode.js';
 
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 

@@ -1,20 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackPressureError, PermanentError, SelfMetric } from '../../../core/index.js';
-import { runningHost } from '../../helpers/context.js';
-import { DynatraceStandIn, errorEnvelope } from '../../stand-ins/dynatrace.js';
-import { OtlpStandIn, statusAnswer } from '../../stand-ins/otlp_http.js';
-import { ERROR, harness, RecordingClock, sumBatch } from './fixtures.js';
+import { runningHost } from '../../support/context.js';
+import { DynatraceStandIn, errorEnvelope } from '../../support/stand-ins/dynatrace.js';
+import { OtlpStandIn, startOtlpStandIn, statusAnswer } from '../../support/stand-ins/otlp_http.js';
+import { harness, RecordingClock, sumBatch } from './fixtures.js';
+import { ERROR } from '../../support/logs.js';
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const s of stops.splice(0)) await s();
 });
 
-async function otlp(): Promise<OtlpStandIn> {
-  const s = await new OtlpStandIn().start();
-  stops.push(() => s.stop());
-  return s;
-}
+const otlp = (): Promise<OtlpStandIn> => startOtlpStandIn(stops);
 
 const ID = { exporter: 'otlphttp' };
 

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SelfMetric } from '../../../core/index.js';
-import { runningHost } from '../../helpers/context.js';
-import { OtlpStandIn } from '../../stand-ins/otlp_http.js';
-import { harness, sumBatch, WARN } from './fixtures.js';
+import { runningHost } from '../../support/context.js';
+import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
+import { harness, sumBatch } from './fixtures.js';
+import { WARN } from '../../support/logs.js';
 
 const testdata = (f: string) => fileURLToPath(new URL(`./testdata/${f}`, import.meta.url));
 const tls = { key: readFileSync(testdata('server.key')), cert: readFileSync(testdata('server.pem')) };

@@ -11,7 +11,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { FLAG_NO_RECORDED_VALUE, ManualClock, metricBatch, msToHrTime, SelfTelemetry, type Logger, type MetricBatch } from '../../../core/index.js';
 import { prometheusConfigSchema, prometheusExporterFactory, PrometheusExporter } from '../../../exporters/prometheus/index.js';
-import { testContext } from '../../helpers/context.js';
+import { testContext } from '../../support/context.js';
 
 /** Small builders for hand-made ResourceMetrics: one call per metric, points as [attributes, value]. */
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { prometheusConfigSchema, prometheusExporterFactory } from '../../../exporters/prometheus/index.js';
+import { yamlBlocks } from '../../support/readme.js';
 
 const TESTDATA = new URL('../../testdata/prometheus/', import.meta.url);
 const README = new URL('../../../exporters/prometheus/README.md', import.meta.url);
@@ -86,7 +87,7 @@ describe('prometheus exporter config', () => {
   });
 
   it('every YAML example of the README parses against the schema', () => {
-    const blocks = [...readFileSync(README, 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const blocks = yamlBlocks(readFileSync(README, 'utf8'));
     expect(blocks.length).toBeGreaterThan(0);
     let checked = 0;
     for (const block of blocks) {

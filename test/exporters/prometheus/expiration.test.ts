@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runningHost } from '../../helpers/context.js';
+import { runningHost } from '../../support/context.js';
 import { T0, batchOf, gauge, harness, samples, sum } from './builders.js';
 
 const FIVE_MINUTES = 5 * 60_000;

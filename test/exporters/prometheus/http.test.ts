@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runningHost } from '../../helpers/context.js';
+import { runningHost } from '../../support/context.js';
 import { batchOf, harness, sum, type Harness } from './builders.js';
 import { httpCall } from './http_client.js';
 

@@ -1,4 +1,3 @@
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ManualClock, SelfMetric, SelfTelemetry } from '../../../core/index.js';
 import {
@@ -9,8 +8,9 @@ import {
   sanitizeMetricName,
 } from '../../../exporters/prometheus/index.js';
 import type { OtelMetricKind } from '../../../exporters/prometheus/naming.js';
-import { testContext } from '../../helpers/context.js';
+import { testContext } from '../../support/context.js';
 import { batchOf, gauge, harness, samples, sum, T0 } from './builders.js';
+import { capturingLogger } from '../../support/logs.js';
 
 /**
  * Names as Prometheus' OTLP translator builds them (github.com/prometheus/otlptranslator 51da7739, the
@@ -185,8 +185,7 @@ describe('names with no Prometheus form, end to end', () => {
   });
 
   it('attributes whose key has no label name are left off the series, counted, and logged once per key', async () => {
-    const logs: { level: number; msg: string }[] = [];
-    const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
+    const { logger, logs } = capturingLogger();
     const telemetry = new SelfTelemetry();
     const config = prometheusConfigSchema.parse({ endpoint: '127.0.0.1:0', without_scope_info: true, without_target_info: true });
     const exporter = prometheusExporterFactory.create(config, { ...testContext('prometheus', 'exporter', { clock: new ManualClock(T0), telemetry }), logger });
@@ -207,8 +206,7 @@ describe('names with no Prometheus form, end to end', () => {
   });
 
   it('a metric dropped for its name is logged once', async () => {
-    const logs: { level: number; msg: string }[] = [];
-    const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as { level: number; msg: string }) });
+    const { logger, logs } = capturingLogger();
     const config = prometheusConfigSchema.parse({ endpoint: '127.0.0.1:0' });
     const exporter = prometheusExporterFactory.create(config, { ...testContext('prometheus', 'exporter', { clock: new ManualClock(T0) }), logger });
     await exporter.consume(batchOf(gauge('ようこそ', '', [{ value: 1 }])));

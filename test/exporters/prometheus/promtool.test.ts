@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runningHost } from '../../helpers/context.js';
+import { runningHost } from '../../support/context.js';
 import { T0, batchOf, gauge, harness, histogram, hv, resourceMetrics, sum, type Harness } from './builders.js';
 import { httpCall } from './http_client.js';
 import { kongMetricsBatch } from './kong_fixture.js';

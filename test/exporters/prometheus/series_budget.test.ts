@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SelfMetric } from '../../../core/index.js';
 import { prometheusConfigSchema } from '../../../exporters/prometheus/index.js';
-import { recordingLogger } from '../../helpers/log_lines.js';
+import { recordingLogger } from '../../support/logs.js';
 import { T0, batchOf, harness, resourceMetrics, samples, sum } from './builders.js';
 import { metricBatch } from '../../../core/index.js';
 

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseExposition } from '../../../receivers/prometheus/parser.js';
-import { runningHost } from '../../helpers/context.js';
+import { runningHost } from '../../support/context.js';
 import { T0, batchOf, harness, samples, sum, type Harness } from './builders.js';
 import { httpCall } from './http_client.js';
 

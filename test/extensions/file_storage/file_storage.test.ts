@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Collector, ConfigError, formatIssue, metricBatch, parseConfig, silentLogger } from '../../../core/index.js';
 import { FACTORIES } from '../../../cmd/components.js';
 import { fileStorageExtensionFactory } from '../../../extensions/file_storage/index.js';
-import { capturingLogger, testContext } from '../../helpers/context.js';
+import { testContext } from '../../support/context.js';
+import { capturingLogger } from '../../support/logs.js';
 import { plainEntry } from '../../processors/kong_metrics/entries.js';
 import { sumBatch } from '../../exporters/otlphttp/fixtures.js';
 

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ManualClock, type CollectorStatus, type Host } from '../../../core/index.js';
 import { HealthCheckExtension, healthCheckExtensionFactory } from '../../../extensions/health_check/index.js';
 import { formatUptime } from '../../../extensions/health_check/status.js';
-import { testContext } from '../../helpers/context.js';
+import { testContext } from '../../support/context.js';
+import { readmeYaml } from '../../support/readme.js';
+import { issueAt } from '../../support/config_errors.js';
 
 const DEFAULTS = { endpoint: '0.0.0.0:13133', path: '/', read_timeout: 10_000, read_header_timeout: 5_000, idle_timeout: 5_000, max_connections: 4096 };
 
@@ -152,14 +153,12 @@ describe('health_check config', () => {
     { config: { max_connections: 0 }, path: 'max_connections', says: 'must be at least 1' },
     { config: { read_timeout: '1s', read_header_timeout: '2s' }, path: 'read_header_timeout', says: 'must not exceed read_timeout' },
   ])('refuses $config', ({ config, path, says }) => {
-    const result = schema.safeParse(config);
-    const issue = result.error?.issues.find((i) => i.path.join('.') === path);
+    const { issue } = issueAt(schema, config, path);
     expect(issue?.message).toContain(says);
   });
 
   it('accepts the README example', () => {
-    const readme = readFileSync(new URL('../../../extensions/health_check/README.md', import.meta.url), 'utf8');
-    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const blocks = readmeYaml('extensions/health_check');
     expect(blocks).toHaveLength(1);
     const doc = parseYaml(blocks[0]) as { extensions: Record<string, unknown> };
     expect(schema.parse(doc.extensions.health_check)).toEqual(DEFAULTS);

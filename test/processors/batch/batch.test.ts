@@ -13,8 +13,10 @@ import {
 } from '../../../core/index.js';
 import { batchFactory, type BatchProcessor } from '../../../processors/batch/index.js';
 import { BATCH_SENDS, BUFFERED_POINTS, REFUSED_POINTS } from '../../../processors/batch/telemetry.js';
-import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
-import { GatedConsumer, gauge, numbered, pointCount, points, rm, settle, sum, values } from './metrics.js';
+import { runningHost, testContext } from '../../support/context.js';
+import { numbered, pointCount, points, rm, settle, sum, values } from './metrics.js';
+import { CapturingConsumer, GatedConsumer } from '../../support/consumers.js';
+import { gaugeMetric } from '../../support/metric_data.js';
 
 const LABELS = { processor: 'batch', pipeline: 'metrics' };
 
@@ -118,14 +120,14 @@ describe('batch processor', () => {
     const next = new CapturingConsumer();
     const { processor } = await setup({ send_batch_size: 1000, timeout: '1s' }, next);
     const kong = { 'service.name': 'kong', 'host.name': 'k1' };
-    await processor.consume(metricBatch([rm(kong, [sum('requests', numbered(1, 0)), gauge('connections', numbered(1, 100))], { version: '1' })]));
+    await processor.consume(metricBatch([rm(kong, [sum('requests', numbered(1, 0)), gaugeMetric('connections', numbered(1, 100))], { version: '1' })]));
     // Same resource (another object, other key order), same scope: points join the existing metrics.
     await processor.consume(
       metricBatch([
         rm({ 'host.name': 'k1', 'service.name': 'kong' }, [
           sum('requests', numbered(1, 1)),
           sum('requests', numbered(1, 200), { unit: 'By' }), // other unit
-          gauge('requests', numbered(1, 300)), // other type
+          gaugeMetric('requests', numbered(1, 300)), // other type
           sum('requests', numbered(1, 400), { monotonic: false }), // other monotonicity
         ], { version: '1' }),
       ]),
@@ -205,7 +207,7 @@ describe('batch processor', () => {
     await expect(refused).rejects.toThrow('processor batch: 100 data points are waiting to be sent (limit 100 = 10 × send_batch_size); retry later');
     expect(telemetry.value(REFUSED_POINTS, LABELS)).toBe(1);
     expect(processor.buffered).toBe(100);
-    next.release();
+    next.open();
     await settle();
     expect(sizes(next)).toEqual([10, 100]);
     expect(next.maxInFlight).toBe(1);

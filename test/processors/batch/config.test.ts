@@ -1,18 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { formatIssue } from '../../../core/config/errors.js';
-import { zodIssuesToConfigIssues } from '../../../core/config/zod-issues.js';
 import { batchFactory } from '../../../processors/batch/index.js';
+import { schemaIssues } from '../../support/config_errors.js';
 
 const schema = batchFactory.configSchema;
 const BASE = 'processors.batch';
 
-function errorsOf(config: unknown): string[] {
-  const r = schema.safeParse(config);
-  if (r.success) return [];
-  return zodIssuesToConfigIssues(BASE, schema, r.error).map(formatIssue);
-}
+/** The messages a user would see, with their key paths. */
+const errorsOf = (config: unknown): string[] => schemaIssues(schema, BASE, config);
 
 describe('batch config', () => {
   it('defaults to the Collector: 8192 points, no cap, 200ms', () => {

@@ -1,13 +1,12 @@
-import { type Attributes, ValueType } from '@opentelemetry/api';
+import { type Attributes } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
-  AggregationTemporality,
-  DataPointType,
   type DataPoint,
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { type Batch, type Consumer, metricBatch, type MetricBatch } from '../../../core/index.js';
+import { type Batch, metricBatch, type MetricBatch } from '../../../core/index.js';
+import { sumMetric } from '../../support/metric_data.js';
 
 /** `n` points numbered from `from` (the value is the number, so order and completeness can be read back). */
 export function numbered(n: number, from = 0): DataPoint<number>[] {
@@ -19,23 +18,9 @@ export function numbered(n: number, from = 0): DataPoint<number>[] {
   }));
 }
 
+/** A cumulative monotonic sum described as "<name> help". */
 export function sum(name: string, points: DataPoint<number>[], opts: { unit?: string; monotonic?: boolean } = {}): MetricData {
-  return {
-    descriptor: { name, description: `${name} help`, unit: opts.unit ?? '1', valueType: ValueType.DOUBLE },
-    aggregationTemporality: AggregationTemporality.CUMULATIVE,
-    dataPointType: DataPointType.SUM,
-    isMonotonic: opts.monotonic ?? true,
-    dataPoints: points,
-  };
-}
-
-export function gauge(name: string, points: DataPoint<number>[]): MetricData {
-  return {
-    descriptor: { name, description: '', unit: '1', valueType: ValueType.DOUBLE },
-    aggregationTemporality: AggregationTemporality.CUMULATIVE,
-    dataPointType: DataPointType.GAUGE,
-    dataPoints: points,
-  };
+  return sumMetric(name, points, { ...opts, description: `${name} help` });
 }
 
 export function rm(resource: Attributes, metrics: MetricData[], scope: { name?: string; version?: string } = {}): ResourceMetrics {
@@ -62,25 +47,3 @@ export function values(b: Batch): number[] {
 
 /** Lets queued promise callbacks and the processor's send loop run. */
 export const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** A next component that holds every batch until released, to see what piles up meanwhile. */
-export class GatedConsumer implements Consumer {
-  readonly batches: Batch[] = [];
-  inFlight = 0;
-  maxInFlight = 0;
-  private open = false;
-  private waiting: (() => void)[] = [];
-
-  async consume(batch: Batch): Promise<void> {
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    if (!this.open) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.inFlight--;
-    this.batches.push(batch);
-  }
-
-  release(): void {
-    this.open = true;
-    for (const w of this.waiting.splice(0)) w();
-  }
-}

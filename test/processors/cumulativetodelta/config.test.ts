@@ -1,19 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { formatIssue } from '../../../core/config/errors.js';
-import { zodIssuesToConfigIssues } from '../../../core/config/zod-issues.js';
 import { cumulativeToDeltaFactory } from '../../../processors/cumulativetodelta/index.js';
+import { schemaIssues } from '../../support/config_errors.js';
 
 const schema = cumulativeToDeltaFactory.configSchema;
 const BASE = 'processors.cumulativetodelta';
 
 /** The messages a user would see, with their key paths. */
-function errorsOf(config: unknown): string[] {
-  const r = schema.safeParse(config);
-  if (r.success) return [];
-  return zodIssuesToConfigIssues(BASE, schema, r.error).map(formatIssue);
-}
+const errorsOf = (config: unknown): string[] => schemaIssues(schema, BASE, config);
 
 describe('cumulativetodelta config', () => {
   it('defaults: convert everything, 1h staleness, auto first points, 100 000 streams', () => {

@@ -10,6 +10,7 @@ import {
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { FLAG_NO_RECORDED_VALUE, type MetricBatch, metricBatch } from '../../../core/index.js';
+import { type MetricOpts, sumMetric } from '../../support/metric_data.js';
 
 /** The ManualClock's default "now", in seconds: processor start time in these tests. */
 export const T0 = 1_700_000_000;
@@ -36,35 +37,6 @@ export function point<V>(p: PointSpec<V>): DataPoint<V> & { flags?: number } {
   };
   if (p.noValue) dp.flags = FLAG_NO_RECORDED_VALUE;
   return dp;
-}
-
-interface MetricOpts {
-  unit?: string;
-  temporality?: AggregationTemporality;
-  valueType?: ValueType;
-}
-
-export function sumMetric(
-  name: string,
-  points: DataPoint<number>[],
-  opts: MetricOpts & { monotonic?: boolean } = {},
-): MetricData {
-  return {
-    descriptor: { name, description: '', unit: opts.unit ?? '1', valueType: opts.valueType ?? ValueType.DOUBLE },
-    aggregationTemporality: opts.temporality ?? AggregationTemporality.CUMULATIVE,
-    dataPointType: DataPointType.SUM,
-    isMonotonic: opts.monotonic ?? true,
-    dataPoints: points,
-  };
-}
-
-export function gaugeMetric(name: string, points: DataPoint<number>[]): MetricData {
-  return {
-    descriptor: { name, description: '', unit: '1', valueType: ValueType.DOUBLE },
-    aggregationTemporality: AggregationTemporality.CUMULATIVE,
-    dataPointType: DataPointType.GAUGE,
-    dataPoints: points,
-  };
 }
 
 export function histogramMetric(name: string, points: DataPoint<Histogram>[], opts: MetricOpts = {}): MetricData {

@@ -10,22 +10,10 @@ import {
 import { describe, expect, it } from 'vitest';
 import { hasNoRecordedValue, ManualClock, metricBatch, type MetricBatch } from '../../../core/index.js';
 import { cumulativeToDeltaFactory } from '../../../processors/cumulativetodelta/index.js';
-import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
-import {
-  batchOf,
-  expSeries,
-  gaugeMetric,
-  hist,
-  histogramMetric,
-  histogramSeries,
-  metricsOf,
-  point,
-  resourceMetrics,
-  steps,
-  sumMetric,
-  sumSeries,
-  T0,
-} from './metrics.js';
+import { runningHost, testContext } from '../../support/context.js';
+import { batchOf, expSeries, hist, histogramMetric, histogramSeries, metricsOf, point, resourceMetrics, steps, sumSeries, T0 } from './metrics.js';
+import { CapturingConsumer } from '../../support/consumers.js';
+import { gaugeMetric, sumMetric } from '../../support/metric_data.js';
 
 /**
  * The processor's behaviour as a table: input sequences → what comes out. Point i of a series is stamped

@@ -13,8 +13,10 @@ import { cumulativeToDeltaFactory, type CumulativeToDeltaProcessor } from '../..
 import { attributesHash, sameAttributes } from '../../../processors/cumulativetodelta/attribute-hash.js';
 import { type Baseline, type MetricStreams, StreamTable } from '../../../processors/cumulativetodelta/stream-table.js';
 import { RESETS, STREAMS_EVICTED, STREAMS_LIMIT, STREAMS_TRACKED } from '../../../processors/cumulativetodelta/telemetry.js';
-import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
-import { batchOf, hist, histogramMetric, metricsOf, point, sumMetric, T0 } from './metrics.js';
+import { runningHost, testContext } from '../../support/context.js';
+import { batchOf, hist, histogramMetric, metricsOf, point, T0 } from './metrics.js';
+import { CapturingConsumer } from '../../support/consumers.js';
+import { sumMetric } from '../../support/metric_data.js';
 
 const LABELS = { processor: 'cumulativetodelta', pipeline: 'metrics/dynatrace' };
 

@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { kongMetricsConfigSchema, kongMetricsFactory } from '../../../processors/kong_metrics/index.js';
+import { zodMessages } from '../../support/config_errors.js';
+import { readmeYaml } from '../../support/readme.js';
 
 /** The config schema: defaults, accepted shapes, and the messages a user sees for refused ones. */
 
-function issues(config: unknown): string[] {
-  const r = kongMetricsConfigSchema.safeParse(config);
-  return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-}
+const issues = (config: unknown): string[] => zodMessages(kongMetricsConfigSchema, config);
 
 describe('kong_metrics config', () => {
   it('declares itself as a logs+metrics → metrics processor', () => {
@@ -79,8 +76,7 @@ describe('kong_metrics config', () => {
   });
 
   it('the README example is a valid config', () => {
-    const readme = readFileSync(fileURLToPath(new URL('../../../processors/kong_metrics/README.md', import.meta.url)), 'utf8');
-    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const blocks = readmeYaml('processors/kong_metrics');
     expect(blocks.length).toBeGreaterThan(0);
     for (const block of blocks) {
       const tree = parse(block) as { processors: Record<string, unknown> };

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
 import type { Attributes } from '@opentelemetry/api';
 import {
   AggregationTemporality,
@@ -15,13 +14,13 @@ import {
   logBatch,
   ManualClock,
   type MetricBatch,
-  type Logger,
   type Processor,
   SelfTelemetry,
 } from '../../../core/index.js';
-import pino from 'pino';
 import { kongMetricsConfigSchema, kongMetricsFactory, type KongMetricsConfig } from '../../../processors/kong_metrics/index.js';
-import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
+import { runningHost, testContext } from '../../support/context.js';
+import { CapturingConsumer } from '../../support/consumers.js';
+import { textLogger } from '../../support/logs.js';
 
 export const KONG_FIXTURES = fileURLToPath(new URL('../../testdata/kong/', import.meta.url));
 export const GOLDEN_DIR = fileURLToPath(new URL('../../testdata/kong_metrics/', import.meta.url));
@@ -43,16 +42,6 @@ export function loadEntries(file: string): KongLogEntry[] {
 export const T0 = 1_700_000_000_000;
 
 /** A pino logger whose lines (JSON text) land in `lines`. */
-export function capturingLogger(lines: string[]): Logger {
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      lines.push(chunk.toString());
-      cb();
-    },
-  });
-  return pino({ level: 'info' }, sink);
-}
-
 /** A started processor on a manual clock, with the consumer that sees its emissions and its log lines. */
 export class Harness {
   readonly clock = new ManualClock(T0);
@@ -66,7 +55,7 @@ export class Harness {
     this.config = kongMetricsConfigSchema.parse(config);
     const ctx = {
       ...testContext('kong_metrics', 'processor', { clock: this.clock, telemetry: this.telemetry, pipelineId: 'metrics/kong' }),
-      logger: capturingLogger(this.logs),
+      logger: textLogger(this.logs),
     };
     this.processor = kongMetricsFactory.create(this.config, ctx, this.next);
   }

@@ -14,7 +14,7 @@ import {
   SelfMetric,
 } from '../../../core/index.js';
 import { kongMetricsConfigSchema, kongMetricsFactory, OVERFLOW_POINTS_METRIC } from '../../../processors/kong_metrics/index.js';
-import { runningHost, testContext } from '../../helpers/context.js';
+import { runningHost, testContext } from '../../support/context.js';
 import { aiCall, aiEntry, plainEntry } from './entries.js';
 import { DOC_BOUNDS, emitted, flush, Harness, histogramPoints, metricsByName, sumPoints, T0, total } from './harness.js';
 

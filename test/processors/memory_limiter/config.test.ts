@@ -2,20 +2,16 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FACTORIES } from '../../../cmd/components.js';
-import { type Factory, formatIssue, parseConfig } from '../../../core/index.js';
-import { zodIssuesToConfigIssues } from '../../../core/config/zod-issues.js';
+import { type Factory, parseConfig } from '../../../core/index.js';
 import { memoryLimiterFactory, resolveLimits } from '../../../processors/memory_limiter/index.js';
+import { schemaIssues } from '../../support/config_errors.js';
 
 const schema = memoryLimiterFactory.configSchema;
 const BASE = 'processors.memory_limiter';
 const MIB = 1024 * 1024;
 
-function errorsOf(config: unknown): string[] {
-  // As the config loader parses: with the input in each issue.
-  const r = schema.safeParse(config, { reportInput: true });
-  if (r.success) return [];
-  return zodIssuesToConfigIssues(BASE, schema, r.error).map(formatIssue);
-}
+/** The messages a user would see, with their key paths (as the loader parses: each issue carries its input). */
+const errorsOf = (config: unknown): string[] => schemaIssues(schema, BASE, config, { reportInput: true });
 
 describe('memory_limiter config', () => {
   it.each([

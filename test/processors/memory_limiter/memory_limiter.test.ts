@@ -1,8 +1,6 @@
-import { Writable } from 'node:stream';
 import { ValueType } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type MetricData } from '@opentelemetry/sdk-metrics';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import {
   BackPressureError,
@@ -26,7 +24,9 @@ import {
   RSS_BYTES,
   STATE,
 } from '../../../processors/memory_limiter/index.js';
-import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
+import { runningHost, testContext } from '../../support/context.js';
+import { CapturingConsumer } from '../../support/consumers.js';
+import { recordingLogger } from '../../support/logs.js';
 
 const MIB = 1024 * 1024;
 const LABELS = { processor: 'memory_limiter', pipeline: 'metrics' };
@@ -46,23 +46,12 @@ function points(n: number): MetricBatch {
 const entries = (n: number) => logBatch(Array.from({ length: n }, (_, i) => ({ request: { method: 'GET', uri: `/${i}` } })));
 
 /** Log lines (level and message) written through a pino logger, for "logged once per episode" checks. */
-class LogLines extends Writable {
-  readonly lines: { level: string; msg: string }[] = [];
-  override _write(chunk: Buffer, _enc: string, done: () => void): void {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) this.lines.push(JSON.parse(line) as { level: string; msg: string });
-    done();
-  }
-  count(level: string, text: string): number {
-    return this.lines.filter((l) => l.level === level && l.msg.includes(text)).length;
-  }
-}
-
 interface Setup {
   readonly clock: ManualClock;
   readonly telemetry: SelfTelemetry;
   readonly next: CapturingConsumer;
   readonly processor: MemoryLimiterProcessor;
-  readonly logs: LogLines;
+  readonly logs: ReturnType<typeof recordingLogger>;
   /** Forced collections, at these clock times. */
   readonly gcAt: number[];
   /** What the memory probe answers; NaN makes it throw. */
@@ -76,9 +65,9 @@ interface Setup {
 async function setup(config: Record<string, unknown>, opts: { afterGc?: (rss: number) => number; gc?: null } = {}): Promise<Setup> {
   const clock = new ManualClock();
   const telemetry = new SelfTelemetry();
-  const logs = new LogLines();
+  const logs = recordingLogger();
   const base = testContext('memory_limiter', 'processor', { clock, telemetry, pipelineId: 'metrics' });
-  const ctx: ComponentContext = { ...base, logger: pino({ level: 'debug', formatters: { level: (label) => ({ level: label }) } }, logs) };
+  const ctx: ComponentContext = { ...base, logger: logs.logger };
   const next = new CapturingConsumer();
   const gcAt: number[] = [];
   const memory = { rss: 50 * MIB };
@@ -163,8 +152,8 @@ describe('memory_limiter processor', () => {
 
   it('refuses from the start when memory is already above the soft limit, and says so', async () => {
     const clock = new ManualClock();
-    const logs = new LogLines();
-    const ctx = { ...testContext('memory_limiter', 'processor', { clock }), logger: pino({ formatters: { level: (label) => ({ level: label }) } }, logs) };
+    const logs = recordingLogger({ level: 'info' });
+    const ctx = { ...testContext('memory_limiter', 'processor', { clock }), logger: logs.logger };
     const p = new MemoryLimiterProcessor(memoryLimiterConfigSchema.parse({ limit_mib: 100 }), ctx, new CapturingConsumer(), { rss: () => 90 * MIB, gc: null });
     await p.start(runningHost);
     expect(await outcome(p, points(1))).toBe(1);

@@ -2,9 +2,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canMount, mountTmpfs } from '../../helpers/mount.js';
-import { freePort, KONGTEL_BIN } from '../../helpers/processes.js';
-import { ScriptedConsumer, append, ids, line, sleep, startReceiver, tempDir, until } from './harness.js';
+import { canMount, mountTmpfs } from '../../support/mount.js';
+import { KONGTEL_BIN } from '../../support/processes.js';
+import { ScriptedConsumer } from '../../support/consumers.js';
+import { tempDir } from '../../support/temp.js';
+import { sleep, until } from '../../support/wait.js';
+import { append, ids, line, startReceiver } from './harness.js';
+import { freePort } from '../../support/ports.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -12,7 +16,7 @@ let dir: string;
 let storage: string;
 
 beforeEach(() => {
-  dir = tempDir();
+  dir = tempDir('file-log');
   storage = join(dir, 'storage');
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -152,7 +156,7 @@ describe('kong_file_log checkpoint', () => {
 
   it.runIf(isRoot)('refuses to start when the checkpoint cannot be read (another owner), and leaves it as it was', async () => {
     // kongtel runs as nobody; the checkpoint (root's, 0600) holds offsets it must not lose.
-    const logDir = tempDir();
+    const logDir = tempDir('file-log');
     chmodSync(logDir, 0o755);
     const log = join(logDir, 'kong.log');
     append(log, ids('a', 0, 2));

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, formatIssue, parseConfig } from '../../../core/index.js';
 import { kongFileLogReceiverFactory } from '../../../receivers/kong_file_log/index.js';
+import { readmeYaml } from '../../support/readme.js';
 
 const schema = kongFileLogReceiverFactory.configSchema;
 
@@ -103,8 +103,7 @@ describe('kong_file_log config', () => {
   });
 
   it('accepts the README example', () => {
-    const readme = readFileSync(new URL('../../../receivers/kong_file_log/README.md', import.meta.url), 'utf8');
-    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const blocks = readmeYaml('receivers/kong_file_log');
     expect(blocks).toHaveLength(1);
     const doc = parseYaml(blocks[0]) as { receivers: Record<string, unknown> };
     expect(schema.parse(doc.receivers.kong_file_log)).toMatchObject({

@@ -1,32 +1,9 @@
-import { appendFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
-import { BackPressureError, SelfMetric, SelfTelemetry, type Batch, type Consumer, type LogBatch } from '../../../core/index.js';
+import { appendFileSync } from 'node:fs';
+import { SelfMetric, SelfTelemetry } from '../../../core/index.js';
 import { KongFileLogReceiver, kongFileLogReceiverFactory } from '../../../receivers/kong_file_log/index.js';
-import { runningHost, testContext } from '../../helpers/context.js';
-
-/** A consumer the test steers: accept, push back, or fail; `delayMs` makes each batch take a while. */
-export class ScriptedConsumer implements Consumer {
-  readonly batches: LogBatch[] = [];
-  attempts = 0;
-  answer: 'accept' | 'refuse' | Error = 'accept';
-  retryAfterSeconds = 0.05;
-  delayMs = 0;
-
-  async consume(batch: Batch): Promise<void> {
-    this.attempts++;
-    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
-    if (this.answer === 'refuse') throw new BackPressureError('test pipeline is full', this.retryAfterSeconds);
-    if (this.answer instanceof Error) throw this.answer;
-    this.batches.push(batch as LogBatch);
-  }
-
-  ids(): string[] {
-    return this.batches.flatMap((b) => b.entries.map((e) => (e.request as { id: string }).id));
-  }
-}
+import { ScriptedConsumer } from '../../support/consumers.js';
+import { runningHost, testContext } from '../../support/context.js';
+import { capturingLogger } from '../../support/logs.js';
 
 export interface Harness {
   readonly receiver: KongFileLogReceiver;
@@ -38,20 +15,10 @@ export interface Harness {
   checkpointWriteFailures(): number;
 }
 
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'kongtel-file-log-'));
-}
-
-export async function startReceiver(config: Record<string, unknown>, next = new ScriptedConsumer()): Promise<Harness> {
+export async function startReceiver(config: Record<string, unknown>, next = new ScriptedConsumer({ retryAfterSeconds: 0.05 })): Promise<Harness> {
   const telemetry = new SelfTelemetry();
-  const logs: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  const ctx = { ...testContext('kong_file_log', 'receiver', { telemetry }), logger: pino({}, stream) };
+  const { logger, logs } = capturingLogger({ level: 'info' });
+  const ctx = { ...testContext('kong_file_log', 'receiver', { telemetry }), logger };
   const parsed = kongFileLogReceiverFactory.configSchema.parse({ poll_interval: '20ms', ...config });
   const receiver = kongFileLogReceiverFactory.create(parsed, ctx, next);
   if (!(receiver instanceof KongFileLogReceiver)) throw new Error('factory did not create a KongFileLogReceiver');
@@ -82,13 +49,3 @@ export function ids(prefix: string, from: number, to: number): string[] {
 export function append(path: string, idList: readonly string[], pad = 0): void {
   for (const id of idList) appendFileSync(path, line(id, pad));
 }
-
-export async function until(what: string, probe: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -3,13 +3,15 @@ import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSy
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PermanentError } from '../../../core/index.js';
-import { append, ids, line, sleep, startReceiver, tempDir, until, type Harness } from './harness.js';
+import { tempDir } from '../../support/temp.js';
+import { sleep, until } from '../../support/wait.js';
+import { append, ids, line, startReceiver, type Harness } from './harness.js';
 
 let dir: string;
 let h: Harness | undefined;
 
 beforeEach(() => {
-  dir = tempDir();
+  dir = tempDir('file-log');
 });
 afterEach(async () => {
   await h?.receiver.shutdown();

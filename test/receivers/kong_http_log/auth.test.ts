@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SelfMetric } from '../../../core/index.js';
-import { AUTH, AUTH_CASES, CHALLENGES, authorizationHeaders, type AuthCase } from '../../helpers/auth_cases.js';
+import { AUTH, AUTH_CASES, CHALLENGES, authorizationHeaders, type AuthCase } from '../../support/auth_cases.js';
 import { send, startReceiver, type Harness } from './client.js';
 
 const entry = '{"request":{"method":"GET"},"response":{"status":200}}';

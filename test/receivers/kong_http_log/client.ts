@@ -1,11 +1,8 @@
-import { sendTo, type Reply, type SendOptions } from '../../helpers/http_client.js';
-import {
-  CapturingConsumer,
-  runningHost,
-  testContext,
-} from '../../helpers/context.js';
+import { sendTo, type Reply, type SendOptions } from '../../support/http_client.js';
+import { runningHost, testContext } from '../../support/context.js';
 import { SelfTelemetry, type Batch, type Consumer, type Logger, type LogBatch } from '../../../core/index.js';
 import { KongHttpLogReceiver, kongHttpLogReceiverFactory } from '../../../receivers/kong_http_log/index.js';
+import { CapturingConsumer } from '../../support/consumers.js';
 
 
 
@@ -42,7 +39,7 @@ export async function startReceiver(
   };
 }
 
-export type { Reply, SendOptions } from '../../helpers/http_client.js';
+export type { Reply, SendOptions } from '../../support/http_client.js';
 
 /** One http-log POST over loopback (JSON to `/` unless said otherwise). */
 export function send(port: number, o: SendOptions = {}): Promise<Reply> {

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { kongHttpLogReceiverFactory } from '../../../receivers/kong_http_log/index.js';
+import { readmeYaml } from '../../support/readme.js';
+import { issueAt } from '../../support/config_errors.js';
 
 const schema = kongHttpLogReceiverFactory.configSchema;
 
@@ -70,17 +71,14 @@ describe('kong_http_log config', () => {
       says: 'must not exceed read_timeout',
     },
   ])('refuses $name', ({ config, path, says }) => {
-    const result = schema.safeParse(config);
-    expect(result.success).toBe(false);
-    const issues = result.error?.issues ?? [];
-    const issue = issues.find((i) => i.path.join('.') === path);
+    const { refused, issue, issues } = issueAt(schema, config, path);
+    expect(refused).toBe(true);
     expect(issue, JSON.stringify(issues)).toBeDefined();
     expect(issue?.message).toContain(says);
   });
 
   it('accepts the README example', () => {
-    const readme = readFileSync(new URL('../../../receivers/kong_http_log/README.md', import.meta.url), 'utf8');
-    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const blocks = readmeYaml('receivers/kong_http_log');
     expect(blocks).toHaveLength(1);
     const doc = parseYaml(blocks[0]) as { receivers: Record<string, unknown> };
     const parsed = schema.parse(doc.receivers.kong_http_log);

@@ -1,35 +1,15 @@
 import http from 'node:http';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ManualClock, SelfMetric, type Batch, type Consumer, type LogBatch } from '../../../core/index.js';
+import { ManualClock, SelfMetric, type LogBatch } from '../../../core/index.js';
 import { KongHttpLogReceiver, kongHttpLogReceiverFactory } from '../../../receivers/kong_http_log/index.js';
 import { SHUTDOWN_GRACE_MS } from '../../../receivers/kong_http_log/receiver.js';
-import { runningHost, testContext } from '../../helpers/context.js';
+import { runningHost, testContext } from '../../support/context.js';
+import { GatedConsumer } from '../../support/consumers.js';
 import { send, startReceiver } from './client.js';
+import { connectRefused } from '../../support/ports.js';
 
 const entry = '{"request":{"method":"GET"},"response":{"status":200}}';
-
-/** A consumer that holds every batch until released, to keep requests in flight. */
-class GatedConsumer implements Consumer {
-  readonly batches: Batch[] = [];
-  private waiting: (() => void)[] = [];
-  private arrived: (() => void) | undefined;
-
-  consume(batch: Batch): Promise<void> {
-    this.batches.push(batch);
-    this.arrived?.();
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  /** Resolves once a batch is waiting. */
-  nextArrival(): Promise<void> {
-    return this.waiting.length > 0 ? Promise.resolve() : new Promise((resolve) => (this.arrived = resolve));
-  }
-
-  release(): void {
-    for (const resolve of this.waiting.splice(0)) resolve();
-  }
-}
 
 /** Writes raw bytes and collects what comes back until the server closes the connection. */
 function rawExchange(port: number, bytes: string | Buffer, opts: { end?: boolean } = {}): Promise<{ text: string; ms: number }> {
@@ -42,17 +22,6 @@ function rawExchange(port: number, bytes: string | Buffer, opts: { end?: boolean
     socket.on('close', () => resolve({ text: Buffer.concat(chunks).toString('latin1'), ms: performance.now() - started }));
     socket.write(bytes);
     if (opts.end === true) socket.end();
-  });
-}
-
-function connectRefused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('error', () => resolve(true));
   });
 }
 

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, SelfMetric, type LogBatch } from '../../../core/index.js';
-import { CapturingConsumer } from '../../helpers/context.js';
 import { send, startReceiver, type Harness } from './client.js';
+import { CapturingConsumer } from '../../support/consumers.js';
+import { textLogger } from '../../support/logs.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../testdata/kong/${name}`, import.meta.url), 'utf8');
 const plain = fixture('kong-3.8-plain.json');
@@ -145,13 +144,7 @@ describe('kong_http_log answers', () => {
 describe('kong_http_log rejected entries', () => {
   it('logs one warning per request with indexes and reasons, never the entries', async () => {
     const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString('utf8'));
-        done();
-      },
-    });
-    const h = await startReceiver({}, { logger: pino({}, stream) });
+    const h = await startReceiver({}, { logger: textLogger(lines) });
     try {
       const secret = 'sk-live-do-not-log-me';
       const body = `[${entry},{"api_key":"${secret}"},7,${entry},"${secret}"]`;

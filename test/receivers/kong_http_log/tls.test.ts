@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selfSigned } from '../../helpers/tls.js';
+import { tempDir } from '../../support/temp.js';
+import { serverAndClient } from '../../support/tls.js';
 import { send, startReceiver, type Harness } from './client.js';
 
 const entry = '{"request":{"method":"GET"},"response":{"status":200}}';
@@ -13,9 +12,8 @@ describe('kong_http_log over TLS', () => {
   let client: { cert: string; key: string };
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'kongtel-tls-'));
-    server = selfSigned(dir, 'server', '/CN=kongtel', 'IP:127.0.0.1,DNS:localhost');
-    client = selfSigned(dir, 'client', '/CN=kong', 'DNS:kong');
+    dir = tempDir('tls');
+    ({ server, client } = serverAndClient(dir));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

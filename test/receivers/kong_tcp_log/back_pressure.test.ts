@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../core/index.js';
-import { close, closedByPeer, connect, entryLine, startReceiver, until, write } from './harness.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+import { close, closedByPeer, connect, entryLine, startReceiver, write } from './harness.js';
+import { sleep, until } from '../../support/wait.js';
 
 describe('kong_tcp_log back-pressure', () => {
   it('stops reading while the pipeline pushes back, so the client backs up, then delivers everything once', async () => {

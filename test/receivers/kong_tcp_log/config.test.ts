@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { kongTcpLogReceiverFactory } from '../../../receivers/kong_tcp_log/index.js';
 import { startReceiver } from './harness.js';
+import { readmeYaml } from '../../support/readme.js';
+import { issueAt } from '../../support/config_errors.js';
 
 const schema = kongTcpLogReceiverFactory.configSchema;
 
@@ -49,17 +50,14 @@ describe('kong_tcp_log config', () => {
     { name: 'empty cert path', config: { tls: { cert_file: '', key_file: '/k.pem' } }, path: 'tls.cert_file', says: 'PEM certificate' },
     { name: 'unknown key', config: { port: 9000 }, path: '', says: 'Unrecognized key' },
   ])('refuses $name', ({ config, path, says }) => {
-    const result = schema.safeParse(config);
-    expect(result.success).toBe(false);
-    const issues = result.error?.issues ?? [];
-    const issue = issues.find((i) => i.path.join('.') === path);
+    const { refused, issue, issues } = issueAt(schema, config, path);
+    expect(refused).toBe(true);
     expect(issue, JSON.stringify(issues)).toBeDefined();
     expect(issue?.message).toContain(says);
   });
 
   it('accepts the README example', () => {
-    const readme = readFileSync(new URL('../../../receivers/kong_tcp_log/README.md', import.meta.url), 'utf8');
-    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const blocks = readmeYaml('receivers/kong_tcp_log');
     expect(blocks).toHaveLength(1);
     const doc = parseYaml(blocks[0]) as { receivers: Record<string, unknown> };
     expect(schema.parse(doc.receivers.kong_tcp_log)).toMatchObject({ endpoint: '0.0.0.0:9000', max_line_size: 1024 * 1024 });

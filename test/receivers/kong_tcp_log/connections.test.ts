@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SelfMetric } from '../../../core/index.js';
-import { selfSigned } from '../../helpers/tls.js';
-import { close, closedByPeer, connect, entryLine, startReceiver, until, write } from './harness.js';
+import { selfSigned } from '../../support/tls.js';
+import { close, closedByPeer, connect, entryLine, startReceiver, write } from './harness.js';
+import { until } from '../../support/wait.js';
 
 /** Item 6 of issue 9 for kong_tcp_log: silence is bounded by idle_timeout, connections by max_connections. */
 

@@ -1,40 +1,10 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import {
-  BackPressureError,
-  SelfMetric,
-  SelfTelemetry,
-  type Batch,
-  type Clock,
-  type Consumer,
-  type KongLogEntry,
-  type LogBatch,
-} from '../../../core/index.js';
+import { SelfMetric, SelfTelemetry, type Clock } from '../../../core/index.js';
 import { KongTcpLogReceiver, kongTcpLogReceiverFactory } from '../../../receivers/kong_tcp_log/index.js';
-import { capturingLogger, runningHost, testContext } from '../../helpers/context.js';
-
-/** A consumer whose answer the test sets: accept, push back (with `retryAfterSeconds`), or fail. */
-export class ScriptedConsumer implements Consumer {
-  readonly batches: LogBatch[] = [];
-  attempts = 0;
-  answer: 'accept' | 'refuse' | Error = 'accept';
-  retryAfterSeconds = 1;
-
-  async consume(batch: Batch): Promise<void> {
-    this.attempts++;
-    if (this.answer === 'refuse') throw new BackPressureError('test pipeline is full', this.retryAfterSeconds);
-    if (this.answer instanceof Error) throw this.answer;
-    this.batches.push(batch as LogBatch);
-  }
-
-  get entries(): KongLogEntry[] {
-    return this.batches.flatMap((b) => [...b.entries]);
-  }
-
-  ids(): string[] {
-    return this.entries.map((e) => (e.request as { id: string }).id);
-  }
-}
+import { ScriptedConsumer } from '../../support/consumers.js';
+import { runningHost, testContext } from '../../support/context.js';
+import { capturingLogger } from '../../support/logs.js';
 
 export interface Harness {
   readonly receiver: KongTcpLogReceiver;
@@ -103,14 +73,6 @@ export function closedByPeer(socket: net.Socket): Promise<void> {
     if (socket.destroyed) resolve();
     else socket.once('close', () => resolve());
   });
-}
-
-export async function until(what: string, probe: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 /** A small Kong entry that carries an id, so a test can check each one arrived exactly once. */

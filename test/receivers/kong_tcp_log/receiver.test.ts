@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PermanentError } from '../../../core/index.js';
 import { seededRandom } from '../../../bench/kong_entries.js';
-import { close, connect, entryLine, startReceiver, until, write } from './harness.js';
+import { close, connect, entryLine, startReceiver, write } from './harness.js';
+import { until } from '../../support/wait.js';
 
 const plain = readFileSync(new URL('../../testdata/kong/kong-3.8-plain.json', import.meta.url), 'utf8');
 

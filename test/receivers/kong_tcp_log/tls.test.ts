@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selfSigned } from '../../helpers/tls.js';
-import { close, closedByPeer, connect, connectTls, entryLine, startReceiver, until, write, type Harness } from './harness.js';
+import { tempDir } from '../../support/temp.js';
+import { serverAndClient } from '../../support/tls.js';
+import { close, closedByPeer, connect, connectTls, entryLine, startReceiver, write, type Harness } from './harness.js';
+import { until } from '../../support/wait.js';
 
 describe('kong_tcp_log over TLS', () => {
   let dir: string;
@@ -11,9 +12,8 @@ describe('kong_tcp_log over TLS', () => {
   let client: { cert: string; key: string };
 
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'kongtel-tcp-tls-'));
-    server = selfSigned(dir, 'server', '/CN=kongtel', 'IP:127.0.0.1,DNS:localhost');
-    client = selfSigned(dir, 'client', '/CN=kong', 'DNS:kong');
+    dir = tempDir('tcp-tls');
+    ({ server, client } = serverAndClient(dir));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,46 +1,20 @@
 import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { BackPressureError, PermanentError, SelfMetric, SelfTelemetry, type Batch, type Consumer, type LogBatch } from '../../../core/index.js';
+import { PermanentError, SelfMetric, SelfTelemetry } from '../../../core/index.js';
 import { KongUdpLogReceiver, kongUdpLogReceiverFactory } from '../../../receivers/kong_udp_log/index.js';
-import { runningHost, testContext } from '../../helpers/context.js';
-
-/** A consumer the test steers: accept, refuse, or hold each batch until `release()`. */
-class SteeredConsumer implements Consumer {
-  readonly batches: LogBatch[] = [];
-  answer: 'accept' | 'refuse' | 'hold' | Error = 'accept';
-  private waiting: (() => void)[] = [];
-
-  async consume(batch: Batch): Promise<void> {
-    if (this.answer === 'refuse') throw new BackPressureError('test pipeline is full', 1);
-    if (this.answer instanceof Error) throw this.answer;
-    if (this.answer === 'hold') await new Promise<void>((r) => this.waiting.push(r));
-    this.batches.push(batch as LogBatch);
-  }
-
-  release(): void {
-    for (const r of this.waiting.splice(0)) r();
-  }
-
-  ids(): string[] {
-    return this.batches.flatMap((b) => b.entries.map((e) => (e.request as { id: string }).id));
-  }
-}
+import { ScriptedConsumer } from '../../support/consumers.js';
+import { runningHost, testContext } from '../../support/context.js';
+import { capturingLogger } from '../../support/logs.js';
+import { until } from '../../support/wait.js';
+import { readmeYaml } from '../../support/readme.js';
 
 async function startReceiver(config: Record<string, unknown> = {}) {
   const telemetry = new SelfTelemetry();
-  const logs: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  const next = new SteeredConsumer();
-  const ctx = { ...testContext('kong_udp_log', 'receiver', { telemetry }), logger: pino({}, stream) };
+  const { logger, logs } = capturingLogger({ level: 'info' });
+  const next = new ScriptedConsumer();
+  const ctx = { ...testContext('kong_udp_log', 'receiver', { telemetry }), logger };
   const receiver = kongUdpLogReceiverFactory.create(kongUdpLogReceiverFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...config }), ctx, next);
   if (!(receiver instanceof KongUdpLogReceiver)) throw new Error('factory did not create a KongUdpLogReceiver');
   await receiver.start(runningHost);
@@ -70,14 +44,6 @@ async function sendAll(port: number, datagrams: readonly string[]): Promise<void
     }
   } finally {
     client.close();
-  }
-}
-
-async function until(what: string, probe: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
   }
 }
 
@@ -215,8 +181,7 @@ describe('kong_udp_log config', () => {
   });
 
   it('accepts the README example', () => {
-    const readme = readFileSync(new URL('../../../receivers/kong_udp_log/README.md', import.meta.url), 'utf8');
-    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const blocks = readmeYaml('receivers/kong_udp_log');
     expect(blocks).toHaveLength(1);
     const doc = parseYaml(blocks[0]) as { receivers: Record<string, unknown> };
     expect(schema.parse(doc.receivers.kong_udp_log)).toEqual({ endpoint: '0.0.0.0:9001', receive_buffer_size: 4 * 1024 * 1024 });

@@ -1,14 +1,16 @@
-import { createGzip, gzipSync } from 'node:zlib';
+import protobuf from 'protobufjs';
+import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, SelfMetric } from '../../../core/index.js';
-import { AUTH, AUTH_CASES, CHALLENGES, authorizationHeaders, type AuthCase } from '../../helpers/auth_cases.js';
-import { CapturingConsumer } from '../../helpers/context.js';
-import { decodeProtobufResponse, decodeProtobufStatus, encodeRequest, send, startReceiver, type Harness } from './client.js';
+import { AUTH, AUTH_CASES, CHALLENGES, authorizationHeaders, type AuthCase } from '../../support/auth_cases.js';
+import { decodeProtobufResponse, decodeProtobufStatus, encodeRequest } from '../../support/otlp/proto_decode.js';
+import { send, startReceiver, type Harness } from './client.js';
+import { CapturingConsumer } from '../../support/consumers.js';
+import { gzipBomb } from '../../support/fuzz/hostile_bodies.js';
 
 /** The OTLP/HTTP answers a sender gets, with the bodies its client library decodes. */
 
 const KIB = 1024;
-const MIB = 1024 * KIB;
 
 /** One gauge point: a small valid request. */
 const ONE_POINT = encodeRequest({
@@ -18,16 +20,8 @@ const ONE_POINT_JSON = JSON.stringify({
   resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'kong.up', gauge: { dataPoints: [{ timeUnixNano: '1700000000000000000', asInt: '1' }] } }] }] }],
 });
 
-function varint(n: number): number[] {
-  const out: number[] = [];
-  let v = n;
-  while (v >= 0x80) {
-    out.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return out;
-}
+/** `n` as a protobuf varint, by protobufjs' writer. */
+const varint = (n: number): number[] => [...protobuf.Writer.create().uint32(n).finish()];
 
 /** ONE_POINT padded with an unknown field (number 15, which decoders skip) to exactly `size` bytes. */
 function paddedRequest(size: number): Buffer {
@@ -38,19 +32,6 @@ function paddedRequest(size: number): Buffer {
   const out = Buffer.concat([ONE_POINT, Buffer.from([(15 << 3) | 2, ...varint(len)]), pad]);
   if (out.length !== size) throw new Error(`padding missed: ${out.length} ≠ ${size}`);
   return out;
-}
-
-/** `mib` MiB of zeros, gzipped (a few KB per MiB). */
-async function gzipBomb(mib: number): Promise<Buffer> {
-  const gzip = createGzip({ level: 9 });
-  const out: Buffer[] = [];
-  gzip.on('data', (c: Buffer) => out.push(c));
-  const done = new Promise((resolve) => gzip.on('end', resolve));
-  const zeros = Buffer.alloc(MIB);
-  for (let i = 0; i < mib; i++) if (!gzip.write(zeros)) await new Promise((resolve) => gzip.once('drain', resolve));
-  gzip.end();
-  await done;
-  return Buffer.concat(out);
 }
 
 describe('OTLP/HTTP answers', () => {

@@ -1,46 +1,9 @@
-import { sendTo, type Reply, type SendOptions } from '../../helpers/http_client.js';
-import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
+import { sendTo, type Reply, type SendOptions } from '../../support/http_client.js';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
+import { runningHost, testContext } from '../../support/context.js';
 import { SelfTelemetry, type Batch, type Consumer, type Logger, type MetricBatch } from '../../../core/index.js';
 import { OtlpReceiver, otlpReceiverFactory } from '../../../receivers/otlp/index.js';
-
-/**
- * The OTLP schema from test/testdata, loaded independently of the receiver's embedded copy, to build
- * requests and read answers the way any OTLP client would.
- */
-export const protoRoot = protobuf.loadSync(fileURLToPath(new URL('../../testdata/otlp/metrics.proto', import.meta.url)));
-export const RequestType = protoRoot.lookupType('otlp.ExportMetricsServiceRequest');
-export const ResponseType = protoRoot.lookupType('otlp.ExportMetricsServiceResponse');
-/** google.rpc.Status, declared here because the metrics proto does not hold it. */
-export const StatusType = new protobuf.Type('Status').add(new protobuf.Field('code', 1, 'int32')).add(new protobuf.Field('message', 2, 'string'));
-new protobuf.Root().define('google.rpc').add(StatusType);
-
-/** Encodes a request written in protobufjs' object form (camelCase field names, 64-bit integers as strings). */
-export function encodeRequest(request: Record<string, unknown>): Buffer {
-  return Buffer.from(RequestType.encode(RequestType.fromObject(request)).finish());
-}
-
-export interface PartialSuccessAnswer {
-  readonly rejectedDataPoints: number;
-  readonly errorMessage: string;
-}
-
-/** The `partial_success` of a protobuf ExportMetricsServiceResponse (zeros when absent). */
-export function decodeProtobufResponse(body: Buffer): PartialSuccessAnswer {
-  const o = ResponseType.toObject(ResponseType.decode(body), { longs: Number, defaults: true }) as {
-    partialSuccess?: { rejectedDataPoints: number; errorMessage: string };
-  };
-  return { rejectedDataPoints: o.partialSuccess?.rejectedDataPoints ?? 0, errorMessage: o.partialSuccess?.errorMessage ?? '' };
-}
-
-export function decodeProtobufStatus(body: Buffer): { code: number; message: string } {
-  return StatusType.toObject(StatusType.decode(body), { defaults: true }) as { code: number; message: string };
-}
-
-
-
+import { CapturingConsumer } from '../../support/consumers.js';
 
 export type KeepingConsumer = Consumer & { readonly batches: readonly Batch[] };
 
@@ -71,7 +34,7 @@ export async function startReceiver(httpConfig: Record<string, unknown> = {}, op
   };
 }
 
-export type { Reply, SendOptions } from '../../helpers/http_client.js';
+export type { Reply, SendOptions } from '../../support/http_client.js';
 
 /** One OTLP export over loopback (protobuf to `/v1/metrics` unless said otherwise), on a fresh connection. */
 export function send(port: number, o: SendOptions = {}): Promise<Reply> {

@@ -2,7 +2,8 @@ import { ValueType } from '@opentelemetry/api';
 import { AggregationTemporality, DataPointType, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SelfMetric } from '../../../core/index.js';
-import { RequestType, decodeProtobufResponse, encodeRequest, send, startReceiver, type Harness } from './client.js';
+import { RequestType, decodeProtobufResponse, encodeRequest } from '../../support/otlp/proto_decode.js';
+import { send, startReceiver, type Harness } from './client.js';
 
 /**
  * Requests built by hand with protobufjs from the OTLP schema, for what the SDK never sends: timestamps

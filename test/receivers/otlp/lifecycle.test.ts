@@ -1,50 +1,21 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selfSigned } from '../../helpers/tls.js';
-import { SelfMetric, type Batch, type Consumer } from '../../../core/index.js';
+import { selfSigned } from '../../support/tls.js';
+import { SelfMetric } from '../../../core/index.js';
 import { OtlpReceiver, otlpReceiverFactory } from '../../../receivers/otlp/index.js';
-import { runningHost, testContext, CapturingConsumer } from '../../helpers/context.js';
-import { encodeRequest, send, startReceiver } from './client.js';
+import { runningHost, testContext } from '../../support/context.js';
+import { GatedConsumer } from '../../support/consumers.js';
+import { encodeRequest } from '../../support/otlp/proto_decode.js';
+import { send, startReceiver } from './client.js';
+import { CapturingConsumer } from '../../support/consumers.js';
+import { connectRefused } from '../../support/ports.js';
 
 const ONE_POINT = encodeRequest({
   resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'kong.up', gauge: { dataPoints: [{ timeUnixNano: '1', asInt: '1' }] } }] }] }],
 });
-
-/** A consumer that holds every batch until released, to keep requests in flight. */
-class GatedConsumer implements Consumer {
-  readonly batches: Batch[] = [];
-  private waiting: (() => void)[] = [];
-  private arrived: (() => void) | undefined;
-
-  consume(batch: Batch): Promise<void> {
-    this.batches.push(batch);
-    this.arrived?.();
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  nextArrival(): Promise<void> {
-    return this.waiting.length > 0 ? Promise.resolve() : new Promise((resolve) => (this.arrived = resolve));
-  }
-
-  release(): void {
-    for (const resolve of this.waiting.splice(0)) resolve();
-  }
-}
-
-function connectRefused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('error', () => resolve(true));
-  });
-}
 
 describe('otlp receiver lifecycle', () => {
   it('has no address before start, and names the key when the port is taken', async () => {

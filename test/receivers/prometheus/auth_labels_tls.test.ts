@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, SelfTelemetry } from '../../../core/index.js';
 import { prometheusReceiverFactory, ScrapeMetric } from '../../../receivers/prometheus/index.js';
-import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
-import { selfSigned } from '../../helpers/tls.js';
+import { runningHost, testContext } from '../../support/context.js';
+import { selfSigned } from '../../support/tls.js';
 import { numberValue, point } from './helpers.js';
 import { job, startReceiver, TargetServer, type ReceiverHarness } from './target_server.js';
+import { CapturingConsumer } from '../../support/consumers.js';
 
 let server: TargetServer | undefined;
 let h: ReceiverHarness | undefined;

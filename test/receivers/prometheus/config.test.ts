@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, formatIssue, parseConfig, type Factory } from '../../../core/index.js';
+import { parseConfig, type Factory } from '../../../core/index.js';
 import { prometheusExporterFactory } from '../../../exporters/prometheus/index.js';
 import { prometheusReceiverFactory, type PrometheusReceiverConfig } from '../../../receivers/prometheus/index.js';
+import { configIssues } from '../../support/config_errors.js';
+import { readmeYaml } from '../../support/readme.js';
 
 const FACTORIES: readonly Factory[] = [prometheusReceiverFactory, prometheusExporterFactory];
 
@@ -13,15 +15,7 @@ function load(file: string): PrometheusReceiverConfig {
   return cfg.components.receivers.get('prometheus')?.config as PrometheusReceiverConfig;
 }
 
-function errorsOf(file: string): string[] {
-  try {
-    load(file);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  return [];
-}
+const errorsOf = (file: string): string[] => configIssues(() => load(file));
 
 describe('prometheus receiver config', () => {
   it('factory: type prometheus, a metrics receiver', () => {
@@ -120,8 +114,7 @@ describe('prometheus receiver config', () => {
   }
 
   it('the README example is valid and means what it says', () => {
-    const readme = readFileSync(new URL('../../../receivers/prometheus/README.md', import.meta.url), 'utf8');
-    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const blocks = readmeYaml('receivers/prometheus');
     expect(blocks).toHaveLength(1);
     const tree = parseYaml(blocks[0]) as { receivers: { prometheus: unknown } };
     const config = prometheusReceiverFactory.configSchema.parse(tree.receivers.prometheus);

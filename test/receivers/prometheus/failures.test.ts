@@ -1,10 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { countDataPoints, PermanentError, SelfMetric } from '../../../core/index.js';
 import { ScrapeMetric } from '../../../receivers/prometheus/index.js';
 import { numberValue, T0, times } from './helpers.js';
 import { job, startReceiver, TargetServer, type ReceiverHarness } from './target_server.js';
+import { freePort } from '../../support/ports.js';
 
 const PAGE = '# TYPE kong_http_requests_total counter\nkong_http_requests_total{code="200"} 10\n';
 
@@ -17,14 +17,6 @@ afterEach(async () => {
   h = undefined;
   server = undefined;
 });
-
-async function freePort(): Promise<number> {
-  const s: Server = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 function targetLabels(instance: string) {
   return { receiver: 'prometheus', job: 'kong', instance };

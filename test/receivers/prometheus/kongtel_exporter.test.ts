@@ -4,7 +4,7 @@ import { AggregationTemporality, DataPointType, type MetricData } from '@opentel
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, metricBatch, msToHrTime, SelfTelemetry, type Exporter } from '../../../core/index.js';
 import { PrometheusExporter, prometheusExporterFactory } from '../../../exporters/prometheus/index.js';
-import { runningHost, testContext } from '../../helpers/context.js';
+import { runningHost, testContext } from '../../support/context.js';
 import { histogramValue, metric, numberValue, point, T0 } from './helpers.js';
 import { job, startReceiver, type ReceiverHarness } from './target_server.js';
 

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePage } from '../../../receivers/prometheus/parser.js';
-import { startPrometheus, waitFor, type PrometheusServer } from '../../helpers/processes.js';
+import { startPrometheus, type PrometheusServer } from '../../support/processes.js';
+import { waitFor } from '../../support/wait.js';
 
 /**
  * The same pages scraped by a real Prometheus (Debian's package) and read by kongtel's parser: the page

@@ -1,11 +1,12 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import pino from 'pino';
 import { ManualClock, SelfTelemetry, type Batch, type MetricBatch } from '../../../core/index.js';
 import { PrometheusReceiver, prometheusReceiverFactory } from '../../../receivers/prometheus/index.js';
-import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
+import { runningHost, testContext } from '../../support/context.js';
 import { T0 } from './helpers.js';
+import { CapturingConsumer } from '../../support/consumers.js';
+import { recordingLogger, type NamedLevelLine } from '../../support/logs.js';
 
 /** A `/metrics` endpoint on loopback that serves whatever the test puts in `body`, and records requests. */
 export class TargetServer {
@@ -83,7 +84,7 @@ export interface ReceiverHarness {
   readonly consumer: CapturingConsumer;
   readonly telemetry: SelfTelemetry;
   /** Every log line, parsed (level as a name, msg, and the structured fields). */
-  readonly logs: LogLine[];
+  readonly logs: NamedLevelLine[];
   /** Moves the clock by `ms` (0 = fire what is due now), then waits for the scrapes it started. */
   advance(ms: number): Promise<void>;
   /** The last batch handed over, as metrics. */
@@ -96,22 +97,12 @@ function asMetrics(batch: Batch | undefined): MetricBatch {
   return batch;
 }
 
-export interface LogLine {
-  readonly level: string;
-  readonly msg: string;
-  readonly [field: string]: unknown;
-}
-
 /** A started receiver on a ManualClock (first scrape due at T0), from a config as written in YAML. */
 export async function startReceiver(config: Record<string, unknown>, id = 'prometheus'): Promise<ReceiverHarness> {
   const clock = new ManualClock(T0);
   const telemetry = new SelfTelemetry();
   const consumer = new CapturingConsumer();
-  const logs: LogLine[] = [];
-  const logger = pino(
-    { level: 'debug', formatters: { level: (label) => ({ level: label }) } },
-    { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) },
-  );
+  const { logger, lines: logs } = recordingLogger();
   const parsed = prometheusReceiverFactory.configSchema.parse(config);
   const receiver = prometheusReceiverFactory.create(parsed, { ...testContext(id, 'receiver', { clock, telemetry }), logger }, consumer);
   if (!(receiver instanceof PrometheusReceiver)) throw new Error('the factory did not build a PrometheusReceiver');

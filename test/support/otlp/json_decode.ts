@@ -1,11 +1,4 @@
-import {
-  type AttrValue,
-  type Attributes,
-  type MetricType,
-  type ReceivedMetric,
-  type ReceivedPoint,
-  temporalityOf,
-} from './received.js';
+import { type AttrValue, type Attributes, type MetricType, type ReceivedMetric, type ReceivedPoint, temporalityOf } from './received.js';
 
 /**
  * OTLP/JSON decoding by the spec's rules: lowerCamelCase keys (original snake_case accepted too), 64-bit

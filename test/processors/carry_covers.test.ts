@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { BackPressureError, type Batch, type LogPosition, ManualClock, metricBatch, type MetricBatch, withCovers } from '../../core/index.js';
 import { batchFactory } from '../../processors/batch/index.js';
 import { cumulativeToDeltaFactory } from '../../processors/cumulativetodelta/index.js';
-import { CapturingConsumer, runningHost, testContext } from '../helpers/context.js';
-import { numbered, pointCount, rm, settle, sum } from '../processors/batch/metrics.js';
+import { runningHost, testContext } from '../support/context.js';
+import { numbered, pointCount, rm, settle, sum } from './batch/metrics.js';
+import { CapturingConsumer } from '../support/consumers.js';
 
 /**
  * Metric → metric processors carry `covers` through to the exporter: cumulativetodelta onto its output,

@@ -1,6 +1,6 @@
 import { type Answer, HttpStandIn, type StandInRequest } from './http_stand_in.js';
-import { decodeProtoRequest, encodeProtoResponse } from './otlp_proto_decode.js';
-import { isCumulativeRefusedByDeltaBackends, type ReceivedMetric, ReceivedMetrics } from './received.js';
+import { decodeProtoRequest, encodeProtoResponse } from '../otlp/proto_decode.js';
+import { isCumulativeRefusedByDeltaBackends, type ReceivedMetric, ReceivedMetrics } from '../otlp/received.js';
 
 /**
  * Dynatrace's OTLP metrics ingest as its documentation describes it (otel-facts §2):

@@ -1,12 +1,13 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type LogPosition, metricBatch, type MetricBatch, withCovers } from '../../core/index.js';
-import { otlpHttpExporterFactory } from '../../exporters/otlphttp/index.js';
-import { runningHost } from '../helpers/context.js';
-import { OtlpStandIn } from '../stand-ins/otlp_http.js';
-import { harness, handResource, handSum, parseConfig } from '../exporters/otlphttp/fixtures.js';
+import { type LogPosition, metricBatch, type MetricBatch, withCovers } from '../../../core/index.js';
+import { otlpHttpExporterFactory } from '../../../exporters/otlphttp/index.js';
+import { runningHost } from '../../support/context.js';
+import { OtlpStandIn, startOtlpStandIn } from '../../support/stand-ins/otlp_http.js';
+import { harness, handResource, handSum, parseConfig } from './fixtures.js';
+import { until } from '../../support/wait.js';
+import { tempDirs } from '../../support/temp.js';
 
 /**
  * otlphttp's side of durable mode: a request carries its write-ahead-log positions in its own queue file,
@@ -14,22 +15,14 @@ import { harness, handResource, handSum, parseConfig } from '../exporters/otlpht
  * survives restarts, deliveries and a crash between the request file and covered.json.
  */
 
+/** Removed after each test, after the hooks below have stopped what writes there. */
+const tempDir = tempDirs('covered');
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'kongtel-covered-'));
-  cleanups.push(() => rm(d, { recursive: true, force: true }));
-  return d;
-}
-
-async function backend(): Promise<OtlpStandIn> {
-  const s = await new OtlpStandIn().start();
-  cleanups.push(() => s.stop());
-  return s;
-}
+const backend = (): Promise<OtlpStandIn> => startOtlpStandIn(cleanups);
 
 function batch(value: number, covers?: LogPosition[]): MetricBatch {
   return withCovers(metricBatch([handResource([handSum({ name: 'm', values: [value] })])]), covers);
@@ -40,14 +33,6 @@ async function exporter(storage: string, endpoint: string) {
   await h.exporter.start(runningHost);
   cleanups.push(() => h.exporter.shutdown());
   return h;
-}
-
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 5000;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 const A = 'kong_metrics in metrics';
@@ -74,7 +59,7 @@ describe('otlphttp: log positions in the persistent queue', () => {
     const second = await exporter(storage, s.endpoint);
     expect(Object.fromEntries(second.exporter.coveredPositions())).toEqual({ [A]: 250, [B]: 40 });
     await s.server.comeUp();
-    await until(() => s.received.pointCount() === 3, 'the three queued requests');
+    await until('the three queued requests', () => s.received.pointCount() === 3);
     await second.exporter.shutdown();
     expect((await readdir(join(storage, 'otlphttp'))).filter((f) => f.endsWith('.req'))).toEqual([]);
 
@@ -100,7 +85,7 @@ describe('otlphttp: log positions in the persistent queue', () => {
     const second = await exporter(storage, s.endpoint);
     expect(second.exporter.coveredPositions().get(A)).toBe(500);
     await s.server.comeUp();
-    await until(() => s.received.pointCount() === 1, 'the queued request');
+    await until('the queued request', () => s.received.pointCount() === 1);
     await second.exporter.shutdown();
     // covered.json was brought up to date before the file was deleted.
     expect(JSON.parse(await readFile(join(storage, 'otlphttp', 'covered.json'), 'utf8')).covered[A]).toBe(500);

@@ -5,9 +5,11 @@ import { SelfTelemetry, parseDuration, systemClock } from '../../core/index.js';
 import { PrometheusExporter, prometheusExporterFactory } from '../../exporters/prometheus/index.js';
 import { HealthCheckExtension, healthCheckExtensionFactory } from '../../extensions/health_check/index.js';
 import { startReceiver as startHttpLog } from '../receivers/kong_http_log/client.js';
-import { startReceiver as startOtlp, encodeRequest } from '../receivers/otlp/client.js';
-import { capturingLogger, runningHost, testContext } from './context.js';
+import { startReceiver as startOtlp } from '../receivers/otlp/client.js';
+import { encodeRequest } from './otlp/proto_decode.js';
+import { runningHost, testContext } from './context.js';
 import { sendTo, type Reply } from './http_client.js';
+import { capturingLogger } from './logs.js';
 
 /**
  * Every HTTP listener of kongtel, started on 127.0.0.1 port 0 with the given keys, behind one shape, so a

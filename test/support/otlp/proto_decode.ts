@@ -1,28 +1,43 @@
-import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import {
-  type AttrValue,
-  type Attributes,
-  type MetricType,
-  type ReceivedMetric,
-  type ReceivedPoint,
-  temporalityOf,
-} from './received.js';
+import { METRICS_PROTO, STATUS_PROTO } from '../../../receivers/otlp/metrics_proto.js';
+import { type AttrValue, type Attributes, type MetricType, type ReceivedMetric, type ReceivedPoint, temporalityOf } from './received.js';
 
 /**
- * OTLP protobuf decoding for stand-ins, with protobufjs against the proto file in test/testdata — an
- * implementation independent of the SDK serializer kongtel encodes with, so a shared bug cannot hide.
+ * OTLP protobuf for tests, as any OTLP client or backend would speak it: protobufjs over the one OTLP
+ * schema kongtel has (receivers/otlp/metrics_proto.ts), parsed here on its own (camelCase field names),
+ * so it shares nothing with the SDK serializer kongtel's exporter encodes with, nor with the receiver's
+ * decoder beyond the field numbers.
  */
 
-const root = protobuf.loadSync(fileURLToPath(new URL('../testdata/otlp/metrics.proto', import.meta.url)));
-const RequestType = root.lookupType('otlp.ExportMetricsServiceRequest');
-const ResponseType = root.lookupType('otlp.ExportMetricsServiceResponse');
+const root = new protobuf.Root();
+protobuf.parse(METRICS_PROTO, root);
+protobuf.parse(STATUS_PROTO, root);
+export const RequestType = root.lookupType('otlp.ExportMetricsServiceRequest');
+export const ResponseType = root.lookupType('otlp.ExportMetricsServiceResponse');
+/** google.rpc.Status, as OTLP servers answer errors. */
+export const StatusType = root.lookupType('google.rpc.Status');
 
-/** google.rpc.Status, as OTLP servers answer errors; not in the metrics proto, so declared here. */
-const StatusType = new protobuf.Type('Status')
-  .add(new protobuf.Field('code', 1, 'int32'))
-  .add(new protobuf.Field('message', 2, 'string'));
-new protobuf.Root().define('google.rpc').add(StatusType);
+/** Encodes a request written in protobufjs' object form (camelCase field names, 64-bit integers as strings). */
+export function encodeRequest(request: Record<string, unknown>): Buffer {
+  return Buffer.from(RequestType.encode(RequestType.fromObject(request)).finish());
+}
+
+export interface PartialSuccessAnswer {
+  readonly rejectedDataPoints: number;
+  readonly errorMessage: string;
+}
+
+/** The `partial_success` of a protobuf ExportMetricsServiceResponse (zeros when absent). */
+export function decodeProtobufResponse(body: Buffer): PartialSuccessAnswer {
+  const o = ResponseType.toObject(ResponseType.decode(body), { longs: Number, defaults: true }) as {
+    partialSuccess?: { rejectedDataPoints: number; errorMessage: string };
+  };
+  return { rejectedDataPoints: o.partialSuccess?.rejectedDataPoints ?? 0, errorMessage: o.partialSuccess?.errorMessage ?? '' };
+}
+
+export function decodeProtobufStatus(body: Buffer): { code: number; message: string } {
+  return StatusType.toObject(StatusType.decode(body), { defaults: true }) as { code: number; message: string };
+}
 
 const TO_OBJECT: protobuf.IConversionOptions = { longs: String, enums: Number, bytes: Buffer, defaults: false, oneofs: true, arrays: true };
 

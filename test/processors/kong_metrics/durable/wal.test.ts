@@ -1,32 +1,26 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackPressureError } from '../../core/index.js';
-import { segmentName } from '../../processors/kong_metrics/durable/segments.js';
-import { recordHeader, RECORD_HEADER_BYTES, SEGMENT_MAGIC } from '../../processors/kong_metrics/durable/wal-record.js';
-import { WriteAheadLog } from '../../processors/kong_metrics/durable/wal.js';
+import { BackPressureError } from '../../../../core/index.js';
+import { segmentName } from '../../../../processors/kong_metrics/durable/segments.js';
+import { recordHeader, RECORD_HEADER_BYTES, SEGMENT_MAGIC } from '../../../../processors/kong_metrics/durable/wal-record.js';
+import { WriteAheadLog } from '../../../../processors/kong_metrics/durable/wal.js';
+import { tempDirs } from '../../../support/temp.js';
+import { capturingLogger } from '../../../support/logs.js';
 
-const dirs: string[] = [];
+/** Removed after each test, after the hooks below have stopped what writes there. */
+const tempDir = tempDirs('wal');
 const logs: WriteAheadLog<string>[] = [];
 afterEach(async () => {
   for (const w of logs.splice(0)) await w.close();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
-
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'kongtel-wal-'));
-  dirs.push(d);
-  return d;
-}
 
 /** A log whose commits and log lines the test can read. */
 function wal(dir: string, segmentBytes?: number) {
   const committed: string[] = [];
-  const lines: { level: number; msg: string; [k: string]: unknown }[] = [];
-  const logger = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as (typeof lines)[number]) });
+  const { logger, logs: lines } = capturingLogger();
   const w = new WriteAheadLog<string>({ dir, logger, where: 'processors.kong_metrics.storage', segmentBytes, onCommit: (items) => committed.push(...items) });
   logs.push(w);
   return { w, committed, lines };

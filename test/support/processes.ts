@@ -1,44 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePort } from './ports.js';
+import { tempDir } from './temp.js';
+import { waitFor } from './wait.js';
 
 /** Real processes for end-to-end tests: the built kongtel CLI and a real Prometheus server. */
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const KONGTEL_BIN = join(ROOT, 'dist/cmd/kongtel.js');
-
-export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `kongtel-${prefix}-`));
-}
-
-/** A port that was free a moment ago (the OS picks it; we release it for the process under test). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      lastError = err;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
-}
 
 export interface RunningProcess {
   readonly proc: ChildProcess;

@@ -1,7 +1,5 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BackPressureError,
@@ -14,14 +12,16 @@ import {
   type MetricBatch,
   mergeCovers,
   SelfTelemetry,
-} from '../../core/index.js';
-import { cumulativeToDeltaFactory } from '../../processors/cumulativetodelta/index.js';
-import { WAL_REPLAYED_METRIC, WAL_SYNCS_METRIC } from '../../processors/kong_metrics/durable/telemetry.js';
-import { scanSegment } from '../../processors/kong_metrics/durable/wal-record.js';
-import { kongMetricsConfigSchema, KongMetricsProcessor } from '../../processors/kong_metrics/index.js';
-import { testContext } from '../helpers/context.js';
-import { plainEntry } from '../processors/kong_metrics/entries.js';
-import { flush, metricsByName, T0, total } from '../processors/kong_metrics/harness.js';
+} from '../../../../core/index.js';
+import { cumulativeToDeltaFactory } from '../../../../processors/cumulativetodelta/index.js';
+import { WAL_REPLAYED_METRIC, WAL_SYNCS_METRIC } from '../../../../processors/kong_metrics/durable/telemetry.js';
+import { scanSegment } from '../../../../processors/kong_metrics/durable/wal-record.js';
+import { kongMetricsConfigSchema, KongMetricsProcessor } from '../../../../processors/kong_metrics/index.js';
+import { testContext } from '../../../support/context.js';
+import { plainEntry } from '../entries.js';
+import { flush, metricsByName, T0, total } from '../harness.js';
+import { tempDirs } from '../../../support/temp.js';
+import { capturingLogger } from '../../../support/logs.js';
 
 /**
  * kong_metrics with `storage`: what the write-ahead log holds when consume() resolves, what each
@@ -30,18 +30,12 @@ import { flush, metricsByName, T0, total } from '../processors/kong_metrics/harn
  */
 
 const SOURCE = 'kong_metrics in metrics/kong';
-const dirs: string[] = [];
+/** Removed after each test, after the hooks below have stopped what writes there. */
+const tempDir = tempDirs('durable');
 const stoppers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const s of stoppers.splice(0)) await s();
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
-
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'kongtel-durable-'));
-  dirs.push(d);
-  return d;
-}
 
 /** Holds what it accepted and records the covers of each batch, as a persistent queue would. */
 class RecordingExporter implements Consumer, Host {
@@ -85,8 +79,8 @@ interface Run {
 async function start(storage: string, host: Host & Consumer, config: Record<string, unknown> = {}, segmentBytes?: number, next: Consumer = host): Promise<Run> {
   const clock = new ManualClock(T0);
   const telemetry = new SelfTelemetry();
-  const lines: { level: number; msg: string }[] = [];
-  const ctx = { ...testContext('kong_metrics', 'processor', { clock, telemetry, pipelineId: 'metrics/kong', storage: { file_storage: storage } }), logger: pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as { level: number; msg: string }) }) };
+  const { logger, logs: lines } = capturingLogger({ level: 'info' });
+  const ctx = { ...testContext('kong_metrics', 'processor', { clock, telemetry, pipelineId: 'metrics/kong', storage: { file_storage: storage } }), logger };
   const parsed = kongMetricsConfigSchema.parse({ interval: '10s', storage: 'file_storage', ...config });
   const processor = new KongMetricsProcessor(parsed, ctx, next, { durable: { segmentBytes } });
   await processor.start(host);

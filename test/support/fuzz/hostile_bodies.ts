@@ -4,7 +4,7 @@ import { createGzip } from 'node:zlib';
 
 /** Hand-made hostile inputs for the targeted tests, built from the verbatim Kong 3.8 docs sample. */
 
-const PLAIN = readFileSync(new URL('../testdata/kong/kong-3.8-plain.json', import.meta.url), 'utf8');
+const PLAIN = readFileSync(new URL('../../testdata/kong/kong-3.8-plain.json', import.meta.url), 'utf8');
 
 /** The Kong 3.8 sample (it has a request and a response: it counts once) with its route renamed. */
 export function entry(route: string): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { type Answer, HttpStandIn, type StandInRequest, type StandInTls } from './http_stand_in.js';
-import { decodeJsonRequest } from './otlp_json_decode.js';
-import { decodeProtoRequest, encodeProtoResponse, encodeStatus } from './otlp_proto_decode.js';
-import { type ReceivedMetric, ReceivedMetrics } from './received.js';
+import { decodeJsonRequest } from '../otlp/json_decode.js';
+import { decodeProtoRequest, encodeProtoResponse, encodeStatus } from '../otlp/proto_decode.js';
+import { type ReceivedMetric, ReceivedMetrics } from '../otlp/received.js';
 
 /**
  * A generic OTLP/HTTP metrics endpoint (`POST /v1/metrics`, like a Collector's otlp receiver or the
@@ -72,4 +72,11 @@ export class OtlpStandIn {
       ? { status: 200, headers: { 'content-type': 'application/json' }, body: '{}' }
       : { status: 200, headers: { 'content-type': 'application/x-protobuf' }, body: encodeProtoResponse() };
   }
+}
+
+/** Starts a stand-in and puts its stop on `cleanups`, the list a test file empties after each test. */
+export async function startOtlpStandIn(cleanups: (() => unknown)[], options: OtlpStandInOptions = {}): Promise<OtlpStandIn> {
+  const s = await new OtlpStandIn(options).start();
+  cleanups.push(() => s.stop());
+  return s;
 }

@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { KongLogEntry } from '../../core/index.js';
-import { decodeEntries, encodeEntries } from '../../processors/kong_metrics/durable/entry-codec.js';
-import { aiCall, aiEntry, plainEntry } from '../processors/kong_metrics/entries.js';
-import { compact, emitted, KONG_FIXTURES, loadEntries, sortPoints } from '../processors/kong_metrics/harness.js';
+import type { KongLogEntry } from '../../../../core/index.js';
+import { decodeEntries, encodeEntries } from '../../../../processors/kong_metrics/durable/entry-codec.js';
+import { aiCall, aiEntry, plainEntry } from '../entries.js';
+import { compact, emitted, KONG_FIXTURES, loadEntries, sortPoints } from '../harness.js';
 
 /**
  * The write-ahead log keeps an encoding of each entry, and replay aggregates what it decodes: that must

@@ -3,9 +3,12 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KongEntryGenerator, seededRandom } from '../../bench/kong_entries.js';
-import { freePort, type RunningProcess, startKongtel, tempDir, waitFor } from '../helpers/processes.js';
-import { DynatraceStandIn } from '../stand-ins/dynatrace.js';
-import { decodeProtoRequest } from '../stand-ins/otlp_proto_decode.js';
+import { type RunningProcess, startKongtel } from '../support/processes.js';
+import { DynatraceStandIn } from '../support/stand-ins/dynatrace.js';
+import { decodeProtoRequest } from '../support/otlp/proto_decode.js';
+import { freePort } from '../support/ports.js';
+import { waitFor } from '../support/wait.js';
+import { tempDir } from '../support/temp.js';
 
 /**
  * The issue's acceptance test: the real CLI in durable mode (kong_metrics.storage + a persistent

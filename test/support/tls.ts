@@ -18,3 +18,11 @@ export function selfSigned(dir: string, name: string, subject: string, san: stri
   );
   return { cert, key };
 }
+
+/** A server certificate for 127.0.0.1 and localhost (CN=kongtel) and a client certificate (CN=kong), both self-signed, in `dir`. */
+export function serverAndClient(dir: string): { server: CertFiles; client: CertFiles } {
+  return {
+    server: selfSigned(dir, 'server', '/CN=kongtel', 'IP:127.0.0.1,DNS:localhost'),
+    client: selfSigned(dir, 'client', '/CN=kong', 'DNS:kong'),
+  };
+}

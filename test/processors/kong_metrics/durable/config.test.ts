@@ -2,26 +2,19 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Collector, ConfigError, formatIssue, metricBatch, parseConfig, silentLogger, withCovers } from '../../core/index.js';
-import { FACTORIES } from '../../cmd/components.js';
-import { OtlpStandIn } from '../stand-ins/otlp_http.js';
-import { plainEntry } from '../processors/kong_metrics/entries.js';
-import { sumBatch } from '../exporters/otlphttp/fixtures.js';
+import { Collector, metricBatch, parseConfig, silentLogger, withCovers } from '../../../../core/index.js';
+import { FACTORIES } from '../../../../cmd/components.js';
+import { OtlpStandIn } from '../../../support/stand-ins/otlp_http.js';
+import { plainEntry } from '../entries.js';
+import { sumBatch } from '../../../exporters/otlphttp/fixtures.js';
+import { configIssues } from '../../../support/config_errors.js';
 
 /**
  * Durable mode needs every exporter it feeds to record log positions; the config loader says so with
  * the key path and the fix. And the running collector answers `coveredPosition` as the lowest over them.
  */
 
-function issues(yaml: string): string[] {
-  try {
-    parseConfig(yaml, 'pipelines.yaml', FACTORIES, {});
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  return [];
-}
+const issues = (yaml: string): string[] => configIssues(() => parseConfig(yaml, 'pipelines.yaml', FACTORIES, {}));
 
 function config(exporters: string, pipelineExporters: string, storage = 'file_storage/wal', processors = '[kong_metrics]'): string {
   return `
