@@ -10,8 +10,7 @@ import { nodeText, toNode } from '../../bench/fuzz/json_node.js';
 import { isCountedEntry, isUsableEntry } from '../../bench/fuzz/kong_oracle.js';
 import type { KongLogEntry } from '../../core/index.js';
 import { KongEntryAggregator } from '../../processors/kong_metrics/aggregator.js';
-import { keptAttributes } from '../../processors/kong_metrics/attributes.js';
-import { DEFAULT_HTTP_METHODS } from '../../processors/kong_metrics/known-values.js';
+import { DEFAULT_HTTP_METHODS } from '../../processors/kong_metrics/sections/http.js';
 import { collectCumulative, collectDelta } from '../../processors/kong_metrics/data-points.js';
 import { PriceTable } from '../../processors/kong_metrics/pricing.js';
 
@@ -30,7 +29,7 @@ const limits = { maxStringLength: 2_000, maxDepth: 10_000 };
 
 function aggregator(tokenUsageAs: 'sum' | 'histogram'): KongEntryAggregator {
   return new KongEntryAggregator({
-    kept: keptAttributes([]),
+    excluded: [],
     knownMethods: new Set(DEFAULT_HTTP_METHODS),
     prices: new PriceTable({ 'openai/gpt-4o': { input_per_million: 2.5, output_per_million: 10 } }),
     tokenUsageAs,

@@ -10,8 +10,7 @@ import { nodeText, toNode } from '../../bench/fuzz/json_node.js';
 import { isUsableEntry } from '../../bench/fuzz/kong_oracle.js';
 import { logBatch, type KongLogEntry } from '../../core/index.js';
 import { KongEntryAggregator } from '../../processors/kong_metrics/aggregator.js';
-import { keptAttributes } from '../../processors/kong_metrics/attributes.js';
-import { DEFAULT_HTTP_METHODS } from '../../processors/kong_metrics/known-values.js';
+import { DEFAULT_HTTP_METHODS } from '../../processors/kong_metrics/sections/http.js';
 import { collectCumulative } from '../../processors/kong_metrics/data-points.js';
 import { decodeEntries, encodeEntries } from '../../processors/kong_metrics/durable/entry-codec.js';
 import { kongMetricsFactory } from '../../processors/kong_metrics/index.js';
@@ -30,7 +29,7 @@ const pool = entryPool(SEED).map((e) => toNode(e));
 
 function aggregate(entries: readonly KongLogEntry[]): string {
   const agg = new KongEntryAggregator({
-    kept: keptAttributes([]),
+    excluded: [],
     knownMethods: new Set(DEFAULT_HTTP_METHODS),
     prices: new PriceTable({}),
     tokenUsageAs: 'sum',

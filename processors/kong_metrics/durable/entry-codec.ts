@@ -1,5 +1,7 @@
 import { isObject, type JsonObject, type KongLogEntry } from '../../../core/index.js';
-import { capped, nonNegative, operationName, responseSource, statusCode } from '../fields.js';
+import { operationName } from '../sections/genai.js';
+import { responseSource, statusCode } from '../sections/http.js';
+import { capped, nonNegative } from '../values.js';
 
 /**
  * How the write-ahead log stores an entry: only the fields the aggregator reads (aggregator.ts), as
