@@ -105,7 +105,7 @@ export async function benchPrometheusScrape(): Promise<BenchLine[]> {
   // The same work without HTTP, and with kong_metrics' mapping of the scraped Kong series on top.
   const target: ScrapeTarget = {
     job: 'kong', instance: address, host: '127.0.0.1', port: 1, scheme: 'http', path: '/metrics', intervalMs: 10_000,
-    timeoutMs: 10_000, offsetMs: 0, honorLabels: false, staticLabels: {}, authorization: undefined, tls: undefined,
+    timeoutMs: 10_000, bodySizeLimit: 0, offsetMs: 0, honorLabels: false, staticLabels: {}, authorization: undefined, tls: undefined,
   };
   const conversion = { labels: new PointLabels(target), resources: new TargetResources(target), startTimes: new StartTimes() };
   const convertMs: number[] = [];

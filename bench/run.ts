@@ -6,6 +6,8 @@ import { benchKongMetrics } from './kong_metrics.js';
 import { benchKongMetricsSeries } from './kong_metrics_series.js';
 import { benchLineReceivers } from './line_receivers.js';
 import { benchOtlpEncode } from './otlp_encode.js';
+import { benchPrometheusExporter } from './prometheus_exporter.js';
+import { benchPersistentQueue } from './persistent_queue.js';
 import { benchPrometheusScrape } from './prometheus_scrape.js';
 
 /**
@@ -21,6 +23,8 @@ const sections: [string, () => Promise<readonly BenchLine[]>][] = [
   ['prometheus scrape + parse + map (issue 4)', benchPrometheusScrape],
   ['tcp-log / file-log ingest (issue 4)', benchLineReceivers],
   ['durable mode cost (issue 5)', benchDurable],
+  ['prometheus exporter: big pages, series budget (issue 9)', benchPrometheusExporter],
+  ['persistent queue after a long outage (issue 9)', benchPersistentQueue],
 ];
 
 function format(v: number): string {

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { stringify } from 'yaml';
-import { ConfigError, loadConfigFile } from '../core/index.js';
+import { loadConfigFile, redactConfig } from '../core/index.js';
 import { FACTORIES } from './components.js';
-import { redactConfig } from './redact.js';
+import { reportFailure } from './report.js';
 import { runCollector } from './run.js';
 import { VERSION } from './version.js';
 
@@ -34,15 +34,9 @@ program
   .description('check a config and print every error with its key path; exit 0 when it is valid')
   .requiredOption('-c, --config <file>', 'pipeline config (YAML)')
   .action((opts: { config: string }) => {
-    try {
-      const config = loadConfigFile(opts.config, FACTORIES);
-      for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
-      process.stdout.write(`${opts.config}: valid (${config.pipelines.length} pipeline${config.pipelines.length === 1 ? '' : 's'}: ${config.pipelines.map((p) => p.id).join(', ')})\n`);
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      process.stderr.write(`${err.message}\n`);
-      process.exitCode = 1;
-    }
+    const config = loadConfigFile(opts.config, FACTORIES);
+    for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
+    process.stdout.write(`${opts.config}: valid (${config.pipelines.length} pipeline${config.pipelines.length === 1 ? '' : 's'}: ${config.pipelines.map((p) => p.id).join(', ')})\n`);
   });
 
 program
@@ -50,14 +44,11 @@ program
   .description('print the config after ${env:…} substitution, with every secret redacted')
   .requiredOption('-c, --config <file>', 'pipeline config (YAML)')
   .action((opts: { config: string }) => {
-    try {
-      const config = loadConfigFile(opts.config, FACTORIES);
-      process.stdout.write(stringify(redactConfig(config.tree, config.fromEnv)));
-    } catch (err) {
-      if (!(err instanceof ConfigError)) throw err;
-      process.stderr.write(`${err.message}\n`);
-      process.exitCode = 1;
-    }
+    const config = loadConfigFile(opts.config, FACTORIES);
+    process.stdout.write(stringify(redactConfig(config.tree, config.fromEnv)));
   });
 
-await program.parseAsync(process.argv);
+// Every subcommand fails the same way: its errors on stderr, exit code 1, never a stack trace.
+await program.parseAsync(process.argv).catch((err: unknown) => {
+  process.exitCode = reportFailure(err);
+});

@@ -1,5 +1,6 @@
-import { Collector, ConfigError, createLogger, errorMessage, loadConfigFile, type Logger } from '../core/index.js';
+import { Collector, createLogger, errorMessage, loadConfigFile, scrubEnvValues, type Logger } from '../core/index.js';
 import { FACTORIES } from './components.js';
+import { reportFailure } from './report.js';
 import { VERSION } from './version.js';
 
 /**
@@ -12,22 +13,27 @@ export async function runCollector(configFile: string): Promise<number> {
   try {
     config = loadConfigFile(configFile, FACTORIES);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 1;
-    }
-    throw err;
+    return reportFailure(err);
   }
   const logger = createLogger(config.service.telemetry.logs.level);
   for (const w of config.warnings) logger.warn(w);
-  const collector = new Collector(config, { logger, version: VERSION });
+  let collector: Collector;
+  try {
+    // Building the graph runs every component's constructor: one that refuses its config is a start failure.
+    collector = new Collector(config, { logger, version: VERSION });
+  } catch (err) {
+    logger.error({ err: scrubEnvValues(errorMessage(err), config) }, 'kongtel could not start');
+    await flushLogger(logger);
+    return 1;
+  }
   installCrashGuards(logger);
 
   logger.info({ version: VERSION, config: configFile }, 'starting kongtel');
   try {
     await collector.start();
   } catch (err) {
-    logger.error({ err: errorMessage(err) }, 'kongtel could not start');
+    // A component's start-up error quotes its config (an address, a path): values from the environment go.
+    logger.error({ err: scrubEnvValues(errorMessage(err), config) }, 'kongtel could not start');
     await flushLogger(logger);
     return 1;
   }

@@ -16,15 +16,22 @@ export interface Clock {
   setInterval(fn: () => void, ms: number): Timer;
 }
 
+/**
+ * Node fires a timer set to more than 2^31-1 ms after 1 ms (TimeoutOverflowWarning), so a long duration
+ * from the config (`metric_expiration: 720h`) would become a busy loop. Capped instead, as node itself
+ * caps socket timeouts: such a timer fires after ~24.8 days.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout(fn, ms) {
-    const t = setTimeout(fn, ms);
+    const t = setTimeout(fn, Math.min(ms, MAX_TIMER_MS));
     t.unref();
     return { cancel: () => clearTimeout(t) };
   },
   setInterval(fn, ms) {
-    const t = setInterval(fn, ms);
+    const t = setInterval(fn, Math.min(ms, MAX_TIMER_MS));
     t.unref();
     return { cancel: () => clearInterval(t) };
   },

@@ -1,3 +1,5 @@
+import { redactUrls } from './redact.js';
+
 /**
  * Errors that travel back up a pipeline through `consume()`'s rejected promise. A receiver maps them
  * to its protocol: back-pressure → 503 + Retry-After (Kong's queue retries anything ≥ 400), bad data → 400.
@@ -23,6 +25,7 @@ export function isBackPressure(err: unknown): err is BackPressureError {
   return err instanceof BackPressureError;
 }
 
+/** An error's text as kongtel shows it (logs, answers, start-up failures): URL credentials redacted. */
 export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return redactUrls(err instanceof Error ? err.message : String(err));
 }

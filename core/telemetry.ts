@@ -82,6 +82,12 @@ export class SelfTelemetry {
     return total;
   }
 
+  /**
+   * One string, unlike the exporter's streamed `/metrics`: this page's series are bounded by the
+   * configuration, not by what clients send (component ids × fixed reasons, the status codes kongtel
+   * itself answers, configured scrape targets, kong_metrics' own instrument names), a few hundred lines.
+   * A label value taken from client input must never be added here; count such things under a reason.
+   */
   renderPrometheus(): string {
     const out: string[] = [];
     for (const [name, f] of [...this.families].sort(([a], [b]) => a.localeCompare(b))) {
@@ -124,6 +130,8 @@ export const SelfMetric = {
   receiverAcceptedMetricPoints: 'kongtel_receiver_accepted_metric_points_total',
   receiverRefusedMetricPoints: 'kongtel_receiver_refused_metric_points_total',
   receiverRequests: 'kongtel_receiver_requests_total',
+  /** Checkpoint (read offsets) writes that failed; file-log receiver. */
+  receiverCheckpointWriteFailures: 'kongtel_receiver_checkpoint_write_failures_total',
   processorIncomingItems: 'kongtel_processor_incoming_items_total',
   processorOutgoingItems: 'kongtel_processor_outgoing_items_total',
   processorDroppedMetricPoints: 'kongtel_processor_dropped_metric_points_total',
@@ -135,7 +143,18 @@ export const SelfMetric = {
   exporterRetries: 'kongtel_exporter_retries_total',
   exporterQueueSize: 'kongtel_exporter_queue_size',
   exporterQueueCapacity: 'kongtel_exporter_queue_capacity',
+  // Issue 9, name translation (prometheus exporter): attributes whose key has no Prometheus label name.
+  exporterDroppedAttributes: 'kongtel_exporter_dropped_attributes_total',
   // kong_metrics' series budget: series held across all its metrics, and max_series.
   processorKongMetricsSeries: 'kongtel_processor_kong_metrics_series',
   processorKongMetricsSeriesLimit: 'kongtel_processor_kong_metrics_series_limit',
+  /** prometheus exporter: streams held (each resource's target_info counting one), and the max_streams budget. */
+  exporterPrometheusStreams: 'kongtel_exporter_prometheus_streams',
+  exporterPrometheusStreamsLimit: 'kongtel_exporter_prometheus_streams_limit',
+  /** prometheus exporter: series on /metrics now (target_info included), to size a scraper's sample_limit. */
+  exporterPrometheusSeries: 'kongtel_exporter_prometheus_series',
+  // Every listener (label `listener` = its config key path, e.g. `receivers.kong_http_log`): see core/net.
+  listenerOpenConnections: 'kongtel_listener_open_connections',
+  listenerRefusedConnections: 'kongtel_listener_refused_connections_total',
+  listenerClosedConnections: 'kongtel_listener_closed_connections_total',
 } as const;

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { authSchema } from '../net/auth.js';
+import { DEFAULT_MAX_CONNECTIONS, maxConnections } from '../net/server_config.js';
+import { tlsServerSchema } from '../net/tls.js';
 import { duration, endpoint } from './units.js';
 
 /** `service:` — which components run, wired into which pipelines. */
@@ -23,13 +26,18 @@ export const serviceSchema = z.strictObject({
         .strictObject({
           /** Where the collector serves its own metrics (`/metrics`); `""` turns it off. */
           address: z.union([endpoint(), z.literal('')]).default('localhost:8888'),
+          /** The same auth, tls and max_connections as every HTTP listener (core/net). */
+          auth: authSchema.optional(),
+          tls: tlsServerSchema.optional(),
+          max_connections: maxConnections(),
         })
-        .default({ address: 'localhost:8888' }),
+        .default({ address: 'localhost:8888', max_connections: DEFAULT_MAX_CONNECTIONS }),
       /** Attributes of the resource stamped on every metric kongtel produces. */
       resource: z.record(z.string(), z.string()).default({}),
     })
-    .default({ logs: { level: 'info' }, metrics: { address: 'localhost:8888' }, resource: {} }),
+    .default({ logs: { level: 'info' }, metrics: { address: 'localhost:8888', max_connections: DEFAULT_MAX_CONNECTIONS }, resource: {} }),
 });
 
 export type ServiceConfig = z.infer<typeof serviceSchema>;
+export type SelfMetricsConfig = ServiceConfig['telemetry']['metrics'];
 export type PipelineSpec = z.infer<typeof pipelineSchema>;

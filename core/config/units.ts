@@ -46,6 +46,9 @@ export function parseSize(text: string): number | undefined {
   return Math.round(Number(m[1]) * mult);
 }
 
+/** Go's `time.Duration` is int64 nanoseconds, so the Collector refuses anything longer (~292 years). */
+export const MAX_DURATION_MS = 9_223_372_036_854.775;
+
 /** A duration in milliseconds: `10s`, `200ms`, `25h`, or a number of milliseconds. */
 export const duration = () =>
   z.union([z.number(), z.string()]).transform((v, ctx) => {
@@ -57,6 +60,10 @@ export const duration = () =>
       });
       return z.NEVER;
     }
+    if (ms > MAX_DURATION_MS) {
+      ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(v)}: longer than a duration can be (at most 2562047h, about 292 years)` });
+      return z.NEVER;
+    }
     return ms;
   });
 
@@ -64,11 +71,16 @@ export const duration = () =>
 export const byteSize = () =>
   z.union([z.number(), z.string()]).transform((v, ctx) => {
     const n = typeof v === 'number' ? v : parseSize(v);
-    if (n === undefined || !Number.isInteger(n) || n < 0) {
+    if (n === undefined || !Number.isFinite(n) || n < 0 || (n <= Number.MAX_SAFE_INTEGER && !Number.isInteger(n))) {
       ctx.addIssue({
         code: 'custom',
         message: `invalid size ${JSON.stringify(v)} (an integer of bytes, or a string such as "20MiB" or "512KB")`,
       });
+      return z.NEVER;
+    }
+    // Past 2^53 a number no longer counts bytes exactly (and no limit needs it).
+    if (n > Number.MAX_SAFE_INTEGER) {
+      ctx.addIssue({ code: 'custom', message: `invalid size ${JSON.stringify(v)}: more bytes than kongtel can count (at most ${Number.MAX_SAFE_INTEGER})` });
       return z.NEVER;
     }
     return n;

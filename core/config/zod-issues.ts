@@ -3,9 +3,10 @@ import { joinPath, type ConfigIssue } from './errors.js';
 
 /**
  * Turns zod's issues into key-path messages. Unknown keys get a did-you-mean from the schema's own
- * keys at that place, so `endpont` → `unknown key (did you mean "endpoint"?)`.
+ * keys at that place, so `endpont` → `unknown key (did you mean "endpoint"?)`. A value at a path in
+ * `hidden` (it came from the environment) is described by its kind only, never shown.
  */
-export function zodIssuesToConfigIssues(base: string, schema: z.ZodType, error: z.ZodError): ConfigIssue[] {
+export function zodIssuesToConfigIssues(base: string, schema: z.ZodType, error: z.ZodError, hidden: ReadonlySet<string> = new Set()): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const issue of error.issues) {
     let path = base;
@@ -21,16 +22,16 @@ export function zodIssuesToConfigIssues(base: string, schema: z.ZodType, error: 
       }
       continue;
     }
-    out.push({ path, message: describe(issue) });
+    out.push({ path, message: describe(issue, hidden.has(path)) });
   }
   return out;
 }
 
-function describe(issue: z.core.$ZodIssue): string {
+function describe(issue: z.core.$ZodIssue, hideValue: boolean): string {
   if (issue.code === 'invalid_type') {
     const received = (issue as { input?: unknown }).input;
     if (received === undefined) return `required (expected ${issue.expected})`;
-    return `expected ${issue.expected}, got ${kindOf(received)}`;
+    return `expected ${issue.expected}, got ${kindOf(received, hideValue)}`;
   }
   if (issue.code === 'invalid_value') {
     return `must be one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
@@ -42,11 +43,11 @@ function describe(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
-function kindOf(v: unknown): string {
+function kindOf(v: unknown, hideValue: boolean): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a map';
-  return `${typeof v} ${JSON.stringify(v)}`;
+  return hideValue ? `a ${typeof v}` : `${typeof v} ${JSON.stringify(v)}`;
 }
 
 interface SchemaDef {

@@ -1,10 +1,12 @@
 import type http from 'node:http';
-import type { Clock, Timer } from '../clock.js';
+import type { Timer } from '../clock.js';
 import type { HostPort } from '../config/units.js';
 import { errorMessage } from '../errors.js';
-import type { Logger } from '../logger.js';
-import { createHttpServer, type HttpServerTimeouts } from './http_server.js';
+import { createHttpServer, type ListenerContext } from './http_server.js';
+import type { ConnectionGuard } from './connection_guard.js';
+import type { OnCut } from './lingering_close.js';
 import { listen } from './listen.js';
+import type { HttpServerSettings } from './server_config.js';
 import type { TlsMaterial } from './tls.js';
 
 /**
@@ -21,31 +23,36 @@ type Handle = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<v
  */
 export class HttpListener {
   private server: http.Server | undefined;
+  private guard: ConnectionGuard | undefined;
+  private cut: OnCut | undefined;
   private inFlight = 0;
   private drained: (() => void) | undefined;
 
+  /** `ctx.where`: the config key path of the server, for error messages, logs and self-metrics. */
   constructor(
     private readonly handle: Handle,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
-    /** The component's config key path, for error messages. */
-    private readonly where: string,
+    private readonly ctx: ListenerContext,
   ) {}
+
+  /** Counts a client cut at a lingering bound (see lingering_close.ts). */
+  readonly countCut: OnCut = (bound) => this.cut?.(bound);
 
   /** The bound address, e.g. the port picked when `endpoint` says port 0. */
   get address(): HostPort {
     const bound = this.server?.address();
     if (bound === undefined || bound === null || typeof bound === 'string') {
-      throw new Error(`${this.where}: not listening; call start() first`);
+      throw new Error(`${this.ctx.where}: not listening; call start() first`);
     }
     return { host: bound.address, port: bound.port };
   }
 
-  async start(at: HostPort, timeouts: HttpServerTimeouts, tls: TlsMaterial | undefined): Promise<void> {
-    const server = createHttpServer(timeouts, tls, this.onRequest);
-    await listen(server, at, this.where);
-    server.on('error', (err: Error) => this.logger.error({ error: errorMessage(err) }, 'HTTP server error'));
+  async start(at: HostPort, settings: HttpServerSettings, tls: TlsMaterial | undefined): Promise<void> {
+    const { server, guard, countCut } = createHttpServer(settings, tls, this.onRequest, this.ctx);
+    await listen(server, at, this.ctx.where);
+    server.on('error', (err: Error) => this.ctx.logger.error({ error: errorMessage(err) }, 'HTTP server error'));
     this.server = server;
+    this.cut = countCut;
+    this.guard = guard;
   }
 
   async shutdown(): Promise<void> {
@@ -55,7 +62,12 @@ export class HttpListener {
     // close() stops accepting and closes idle keep-alive connections; busy ones close after their answer
     // (it carries `Connection: close`), and the callback runs once every connection is gone.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    const deadline: Timer = this.clock.setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    const guard = this.guard;
+    const deadline: Timer = this.ctx.clock.setTimeout(() => {
+      server.closeAllConnections();
+      // Node knows only connections that reached HTTP; one still in its TLS handshake is the guard's.
+      guard?.destroyAll();
+    }, SHUTDOWN_GRACE_MS);
     await this.idle();
     server.closeIdleConnections();
     await closed;
@@ -76,7 +88,7 @@ export class HttpListener {
   private idle(): Promise<void> {
     if (this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = this.clock.setTimeout(resolve, SHUTDOWN_GRACE_MS);
+      const timer = this.ctx.clock.setTimeout(resolve, SHUTDOWN_GRACE_MS);
       this.drained = () => {
         timer.cancel();
         resolve();

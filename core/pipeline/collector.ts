@@ -180,12 +180,11 @@ export class Collector implements Host {
       ...[...this.receivers].map(([id, r]): [string, Component] => [`receivers.${id}`, r]),
     ];
     try {
-      const address = this.config.service.telemetry.metrics.address;
+      const selfMetrics = this.config.service.telemetry.metrics;
+      const address = selfMetrics.address;
       if (address !== '') {
-        this.selfMetrics = new SelfMetricsServer(address, this.telemetry);
-        const bound = await this.selfMetrics.start().catch((err: unknown) => {
-          throw new Error(`service.telemetry.metrics.address: cannot listen on ${address}: ${errorMessage(err)}`);
-        });
+        this.selfMetrics = new SelfMetricsServer(selfMetrics, this.telemetry, log.child({ component: 'service.telemetry.metrics' }), this.clock);
+        const bound = await this.selfMetrics.start();
         log.info({ address: `${bound.address}:${bound.port}` }, 'self-telemetry listening on /metrics');
       }
       for (const [name, component] of order) {

@@ -17,7 +17,7 @@ import { type EncodedRequest, encodeRequest } from './encode.js';
 import { HttpClient } from './http_client.js';
 import { MemoryQueue } from './memory_queue.js';
 import { ExportOutcomes } from './outcomes.js';
-import { PersistentQueue } from './persistent_queue.js';
+import { PersistentQueue, QueueStorageError } from './persistent_queue.js';
 import { QueueFullError, type RequestQueue } from './queue.js';
 import { RetryingSender, type SendResult } from './sender.js';
 
@@ -58,7 +58,7 @@ export class OtlpHttpExporter implements Exporter, LogPositionRecorder {
     const q = config.sending_queue;
     if (q.enabled) {
       this.queue = q.storage
-        ? new PersistentQueue(join(q.storage, ctx.id.replace(/[^A-Za-z0-9._-]/g, '_')), q.queue_size, ctx.logger)
+        ? new PersistentQueue(join(q.storage, ctx.id.replace(/[^A-Za-z0-9._-]/g, '_')), q.queue_size, ctx.logger, ctx.clock)
         : new MemoryQueue(q.queue_size);
       const queue = this.queue;
       t.observableGauge(SelfMetric.exporterQueueSize, 'Requests held in the sending queue.', labels, () => queue.size());
@@ -94,11 +94,17 @@ export class OtlpHttpExporter implements Exporter, LogPositionRecorder {
     try {
       recovered = await this.queue.open();
     } catch (err) {
-      throw new Error(
-        `${key}.sending_queue.storage: cannot use "${this.config.sending_queue.storage ?? ''}" for the persistent queue (${errorMessage(err)}); make it a writable directory`,
-      );
+      // QueueStorageError says what is wrong and the fix; anything else is a bug, said as such.
+      const why = err instanceof QueueStorageError ? err.message : `unexpected error (${errorMessage(err)}); this is a bug: please report it`;
+      throw new Error(`${key}.sending_queue.storage: cannot use "${this.config.sending_queue.storage ?? ''}" for the persistent queue: ${why}`);
     }
     if (recovered > 0) this.ctx.logger.info({ requests: recovered }, 'resending requests a previous run left in the persistent queue');
+    if (recovered >= this.queue.capacity) {
+      this.ctx.logger.warn(
+        { requests: recovered, queue_size: this.queue.capacity },
+        'the persistent queue holds more requests than sending_queue.queue_size: new data is refused until it drains below',
+      );
+    }
     for (let i = 0; i < this.config.sending_queue.num_consumers; i++) this.consumers.push(this.consumeQueue(this.queue));
   }
 

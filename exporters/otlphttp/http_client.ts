@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Clock, Timer } from '../../core/index.js';
+import { type Clock, errorMessage, redactUrls, type Timer } from '../../core/index.js';
 import { CONTENT_TYPE, type EncodedRequest } from './encode.js';
 import { errorText, parsePartialSuccess, parseRetryAfter } from './response.js';
 
@@ -72,7 +72,7 @@ export class HttpClient {
         r = this.request(this.options.url, { method: 'POST', agent: this.agent, headers }, (res) => this.read(res, req, finish));
       } catch (err) {
         // Only a request node refuses to build (a header it rejects) gets here: retrying cannot help.
-        finish({ kind: 'permanent', status: 0, message: err instanceof Error ? err.message : String(err) });
+        finish({ kind: 'permanent', status: 0, message: errorMessage(err) });
         return;
       }
       const sent = r;
@@ -106,7 +106,7 @@ export class HttpClient {
         const retryAfterMs = parseRetryAfter(headerValue(res.headers['retry-after']), this.options.clock.now());
         finish({ kind: 'retryable', reason: `HTTP ${status}`, retryAfterMs });
       } else {
-        finish({ kind: 'permanent', status, message: errorText(body, contentType) });
+        finish({ kind: 'permanent', status, message: redactUrls(errorText(body, contentType)) });
       }
     });
   }
@@ -122,5 +122,5 @@ function headerValue(v: string | string[] | undefined): string | undefined {
 
 function networkReason(err: Error): string {
   const code = (err as NodeJS.ErrnoException).code;
-  return code ? `${code}: ${err.message}` : err.message;
+  return code ? `${code}: ${errorMessage(err)}` : errorMessage(err);
 }

@@ -1,9 +1,13 @@
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger, LogPosition } from '../../core/index.js';
+import { type Clock, diskProblem, errnoCode, FileTooLargeError, type Logger, NotRegularFileError, openRegularFile, systemClock } from '../../core/index.js';
 import { COVERED_FILE, CoveredStore } from './covered_store.js';
-import type { Compression, EncodedRequest, Encoding } from './encode.js';
+import { DirSync } from './dir_sync.js';
+import type { EncodedRequest } from './encode.js';
 import { QueueFullError, type QueuedRequest, type RequestQueue, Waiters } from './queue.js';
+import { queueFileHeader, queueFileName, readQueueFile } from './queue_file.js';
+import { readNewerCovers, scanQueueDirectory } from './queue_scan.js';
+import { SeqHeap } from './seq_heap.js';
 
 /*
  * Written by hand because nothing well kept does this job in Node: the SDK's OTLPMetricExporter has no
@@ -12,149 +16,35 @@ import { QueueFullError, type QueuedRequest, type RequestQueue, Waiters } from '
  * durable before `offer()` resolves (so the receiver's 2xx means "on disk") and deleted only once the
  * backend settled it — at-least-once, surviving `kill -9`.
  *
- * Layout: one file per request, `<16-digit seq>.req`, written as `<name>.tmp`, fsync'd, renamed, then the
+ * Layout: one file per request (queue_file.ts), written as `<name>.tmp`, fsync'd, renamed, then the
  * directory fsync'd (so the rename itself survives a power cut). A `.tmp` left by a crash was never
  * acknowledged upstream, so it is removed on open. Deleting after delivery skips the directory fsync: a
  * deletion lost in a crash only means one duplicate send.
- *
- * File: "KTQ1" | encoding u8 | compression u8 | 2 reserved | points u32 BE | body length u32 BE | body.
- * A request that carries write-ahead-log positions (durable mode, docs/durability.md) is "KTQ2": the same,
- * then covers length u32 BE | covers (JSON) before the body — written in the same file, so the data and
- * how far it covers the log are on disk together or not at all.
  */
 
-const MAGIC = Buffer.from('KTQ1', 'latin1');
-const MAGIC_COVERS = Buffer.from('KTQ2', 'latin1');
-const HEADER_BYTES = 16;
-const COVERS_HEADER_BYTES = HEADER_BYTES + 4;
-const FILE_NAME = /^(\d{16})\.req$/;
-const ENCODINGS: readonly Encoding[] = ['proto', 'json'];
-const COMPRESSIONS: readonly Compression[] = ['none', 'gzip'];
+/** covered.json's through_seq is brought forward at least this often (requests), so a restart reads few headers. */
+const THROUGH_EVERY = 1000;
+/** Problems of one kind named one by one in the log before the rest are only counted. */
+const NAMED_PROBLEMS = 10;
+/**
+ * A request file larger than this is left on disk unread: kongtel's requests are a few MiB (backends
+ * refuse far less than this), and reading a file by the length it claims must not exhaust memory.
+ */
+export const MAX_REQUEST_FILE_BYTES = 256 * 1024 * 1024;
+/** Out of file descriptors: wait this long before trying the same request again. */
+const FD_RETRY_MS = 1000;
 
-function fileName(seq: number): string {
-  return `${String(seq).padStart(16, '0')}.req`;
-}
-
-function header(req: EncodedRequest): Buffer {
-  const covers = req.covers !== undefined && req.covers.length > 0 ? Buffer.from(JSON.stringify(req.covers), 'utf8') : undefined;
-  const h = Buffer.alloc(covers === undefined ? HEADER_BYTES : COVERS_HEADER_BYTES + covers.length);
-  (covers === undefined ? MAGIC : MAGIC_COVERS).copy(h, 0);
-  h.writeUInt8(ENCODINGS.indexOf(req.encoding), 4);
-  h.writeUInt8(COMPRESSIONS.indexOf(req.compression), 5);
-  h.writeUInt32BE(req.points >>> 0, 8);
-  h.writeUInt32BE(req.body.length, 12);
-  if (covers !== undefined) {
-    h.writeUInt32BE(covers.length, HEADER_BYTES);
-    covers.copy(h, COVERS_HEADER_BYTES);
-  }
-  return h;
-}
-
-function parseCovers(text: string): LogPosition[] | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(v)) return undefined;
-  const out: LogPosition[] = [];
-  for (const c of v as unknown[]) {
-    const { source, position } = (c ?? {}) as { source?: unknown; position?: unknown };
-    if (typeof source !== 'string' || typeof position !== 'number' || !Number.isSafeInteger(position)) return undefined;
-    out.push({ source, position });
-  }
-  return out;
-}
-
-/** Where the body starts and the covers a file's header holds, or a reason it is not a queue file. */
-function parseHeader(data: Buffer): { bodyAt: number; covers?: LogPosition[] } | string {
-  if (data.length >= HEADER_BYTES && data.subarray(0, 4).equals(MAGIC)) return { bodyAt: HEADER_BYTES };
-  if (data.length < COVERS_HEADER_BYTES || !data.subarray(0, 4).equals(MAGIC_COVERS)) return 'not a kongtel queue file';
-  const length = data.readUInt32BE(HEADER_BYTES);
-  if (data.length < COVERS_HEADER_BYTES + length) return 'truncated header';
-  const covers = parseCovers(data.toString('utf8', COVERS_HEADER_BYTES, COVERS_HEADER_BYTES + length));
-  return covers === undefined ? 'unreadable log positions' : { bodyAt: COVERS_HEADER_BYTES + length, covers };
-}
-
-/** The request in a file, or a reason it cannot be one (torn or foreign file). */
-function parseFile(seq: number, data: Buffer): QueuedRequest | string {
-  const h = parseHeader(data);
-  if (typeof h === 'string') return h;
-  const encoding = ENCODINGS[data.readUInt8(4)];
-  const compression = COMPRESSIONS[data.readUInt8(5)];
-  if (encoding === undefined || compression === undefined) return 'unknown encoding or compression';
-  const length = data.readUInt32BE(12);
-  if (data.length !== h.bodyAt + length) return `truncated (${data.length - h.bodyAt} of ${length} body bytes)`;
-  const req = { seq, encoding, compression, points: data.readUInt32BE(8), body: data.subarray(h.bodyAt) };
-  return h.covers === undefined ? req : { ...req, covers: h.covers };
-}
-
-/** The log positions in a queue file's header, read without reading its body. */
-async function readCovers(path: string): Promise<LogPosition[] | undefined> {
-  const fh = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(COVERS_HEADER_BYTES);
-    const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    if (bytesRead < COVERS_HEADER_BYTES || !head.subarray(0, 4).equals(MAGIC_COVERS)) return undefined;
-    const length = head.readUInt32BE(HEADER_BYTES);
-    const all = Buffer.alloc(COVERS_HEADER_BYTES + length);
-    head.copy(all);
-    await fh.read(all, COVERS_HEADER_BYTES, length, COVERS_HEADER_BYTES);
-    const h = parseHeader(all);
-    return typeof h === 'string' ? undefined : h.covers;
-  } finally {
-    await fh.close();
-  }
-}
-
-/** fsyncs the directory, letting concurrent writers share one fsync that started after their rename. */
-class DirSync {
-  private running: Promise<void> | undefined;
-  private next: Promise<void> | undefined;
-
-  constructor(private readonly dir: string) {}
-
-  sync(): Promise<void> {
-    if (this.next) return this.next;
-    if (this.running) {
-      const after = () => {
-        this.next = undefined;
-        return this.start();
-      };
-      this.next = this.running.then(after, after);
-      return this.next;
-    }
-    return this.start();
-  }
-
-  private start(): Promise<void> {
-    const p = this.fsync().finally(() => {
-      if (this.running === p) this.running = undefined;
-    });
-    this.running = p;
-    return p;
-  }
-
-  private async fsync(): Promise<void> {
-    let fh;
-    try {
-      fh = await open(this.dir, 'r');
-      await fh.sync();
-    } catch (err) {
-      // Some platforms (Windows) cannot open or fsync a directory; the file itself was fsync'd.
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw err;
-    } finally {
-      await fh?.close();
-    }
-  }
+/** The queue directory cannot be used; the message says what is wrong and the fix. */
+export class QueueStorageError extends Error {
+  override readonly name = 'QueueStorageError';
 }
 
 export class PersistentQueue implements RequestQueue {
-  /** Sequence numbers of requests on disk, not yet handed out, oldest first. */
-  private readonly pending: number[] = [];
+  /** Requests on disk, not yet handed out, smallest seq first. */
+  private pending = new SeqHeap();
   private readonly inFlight = new Set<number>();
+  /** Seqs `offer()` gave out whose positions are not merged yet; a Set iterates in insertion order, so the first is the smallest. */
+  private readonly unmerged = new Set<number>();
   private writing = 0;
   private nextSeq = 1;
   private draining = false;
@@ -163,14 +53,17 @@ export class PersistentQueue implements RequestQueue {
   private readonly dirSync: DirSync;
   private readonly covered: CoveredStore;
   private coveredFailing = false;
+  private readProblems = 0;
+  private deleteFailing = false;
 
   constructor(
     readonly dir: string,
     readonly capacity: number,
     private readonly logger: Logger,
+    private readonly clock: Clock = systemClock,
   ) {
     this.dirSync = new DirSync(dir);
-    this.covered = new CoveredStore(dir, logger, () => this.dirSync.sync());
+    this.covered = new CoveredStore(dir, logger, () => this.dirSync.sync(), () => this.throughSeq(), () => clock.now());
   }
 
   /** Durable mode: per log source, the highest position of any request this queue held durably. */
@@ -179,46 +72,53 @@ export class PersistentQueue implements RequestQueue {
   }
 
   size(): number {
-    return this.pending.length + this.inFlight.size + this.writing;
+    return this.pending.size + this.inFlight.size + this.writing;
   }
 
+  /**
+   * Loads what a previous run left, in time and memory linear in the number of files and without opening
+   * them (but the few newer than covered.json's through_seq). Throws QueueStorageError saying what is wrong.
+   */
   async open(): Promise<number> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const names = await readdir(this.dir);
-    let torn = 0;
-    const found: number[] = [];
-    for (const name of names) {
-      if (name.endsWith('.tmp')) {
-        await unlink(join(this.dir, name));
-        if (name !== `${COVERED_FILE}.tmp`) torn++;
-        continue;
-      }
-      const m = FILE_NAME.exec(name);
-      if (m) found.push(Number(m[1]));
+    await this.step(`cannot create the directory ${this.dir}`, () => mkdir(this.dir, { recursive: true, mode: 0o700 }));
+    const coveredFile = join(this.dir, COVERED_FILE);
+    const through = await this.step(`cannot read ${coveredFile}`, () => this.covered.load());
+    const found = await this.step(`cannot list ${this.dir}`, () => scanQueueDirectory(this.dir, through, this.logger));
+    this.pending = found.pending;
+    // Past covered.json's through_seq too: a file numbered below it must never be new.
+    this.nextSeq = Math.max(found.maxSeq, through ?? 0) + 1;
+    if (found.newer.length > THROUGH_EVERY) {
+      this.logger.info({ dir: this.dir, files: found.newer.length }, 'reading the log positions in the headers of queued requests (covered.json does not list them yet); this happens once');
     }
-    if (torn > 0) this.logger.warn({ dir: this.dir, files: torn }, 'removed unfinished queue files left by a crash (never acknowledged upstream)');
-    found.sort((a, b) => a - b);
-    await this.covered.load();
     // A crash between a request's rename and covered.json leaves the position in the file only.
-    for (const seq of found) {
-      const covers = await readCovers(join(this.dir, fileName(seq))).catch(() => undefined);
-      this.covered.merge(covers);
+    await this.step('cannot read queued requests', () => readNewerCovers(this.dir, found.newer, this.logger, (c) => this.covered.merge(c)));
+    // Written now so the next start reads no header, and to find an unwritable directory before data comes.
+    this.covered.advance();
+    try {
+      await this.covered.persist();
+    } catch (err) {
+      const code = errnoCode(err);
+      if (code !== 'ENOSPC' && code !== 'EDQUOT') throw new QueueStorageError(`cannot write ${coveredFile}: ${diskProblem(err)}`);
+      // After a long outage the queue itself may have filled the disk: delivering it is what frees space.
+      this.logger.warn({ dir: this.dir, problem: diskProblem(err) }, 'the persistent queue disk is full: queued requests are sent, new data is refused until there is space');
     }
-    this.pending.push(...found);
-    this.nextSeq = (found[found.length - 1] ?? 0) + 1;
-    return found.length;
+    return this.pending.size;
   }
 
   async offer(req: EncodedRequest): Promise<void> {
     if (this.size() >= this.capacity) throw new QueueFullError(`sending queue is full (${this.capacity} requests)`);
     const seq = this.nextSeq++;
-    const final = join(this.dir, fileName(seq));
+    this.unmerged.add(seq);
+    const final = join(this.dir, queueFileName(seq));
     const tmp = `${final}.tmp`;
     this.writing++;
+    let renamed = false;
+    let kept = false;
+    let moved = false;
     try {
       const fh = await open(tmp, 'wx', 0o600);
       try {
-        const h = header(req);
+        const h = queueFileHeader(req);
         const { bytesWritten } = await fh.writev([h, req.body]);
         if (bytesWritten !== h.length + req.body.length) throw new Error(`short write to ${tmp}`);
         await fh.sync();
@@ -226,23 +126,33 @@ export class PersistentQueue implements RequestQueue {
         await fh.close();
       }
       await rename(tmp, final);
+      renamed = true;
       await this.dirSync.sync();
+      kept = true;
     } catch (err) {
       await unlink(tmp).catch(() => undefined);
+      // The caller hears "not queued": a file left behind would be sent after a restart all the same.
+      if (renamed) kept = !(await unlink(final).then(() => true, () => false));
       throw err;
     } finally {
       this.writing--;
+      // The file holds the positions already; covered.json is brought up to date before it can be deleted.
+      moved = kept && this.covered.merge(req.covers);
+      this.unmerged.delete(seq);
     }
-    // The file holds the positions already; covered.json is brought up to date before it can be deleted.
-    if (this.covered.merge(req.covers)) await this.persistCovered();
-    this.insertPending(seq);
+    if (moved) await this.persistCovered();
+    else if (seq - this.covered.persistedThrough >= THROUGH_EVERY) {
+      this.covered.advance();
+      void this.persistCovered();
+    }
+    this.pending.push(seq);
     this.waiters.wakeOne();
   }
 
   async take(): Promise<QueuedRequest | undefined> {
     for (;;) {
       if (this.closed) return undefined;
-      const seq = this.pending.shift();
+      const seq = this.pending.pop();
       if (seq === undefined) {
         if (this.draining) return undefined;
         await this.waiters.wait();
@@ -264,7 +174,7 @@ export class PersistentQueue implements RequestQueue {
 
   putBack(req: QueuedRequest): void {
     this.inFlight.delete(req.seq);
-    this.insertPending(req.seq);
+    this.pending.push(req.seq);
   }
 
   drain(): void {
@@ -279,7 +189,21 @@ export class PersistentQueue implements RequestQueue {
 
   /** Points are only known once a file is read; on disk nothing is lost, so the count is of requests. */
   waiting(): { requests: number; points: number } {
-    return { requests: this.pending.length, points: 0 };
+    return { requests: this.pending.size, points: 0 };
+  }
+
+  /** covered.json may claim every request file up to here: all seqs below the oldest unmerged one. */
+  private throughSeq(): number {
+    const oldest = this.unmerged.values().next();
+    return (oldest.done === true ? this.nextSeq : oldest.value) - 1;
+  }
+
+  private async step<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      throw new QueueStorageError(`${what}: ${diskProblem(err)}`);
+    }
   }
 
   /** True once covered.json holds every position merged; a failure is logged once per streak. */
@@ -290,47 +214,80 @@ export class PersistentQueue implements RequestQueue {
       if (!this.coveredFailing) {
         this.coveredFailing = true;
         this.logger.error(
-          { dir: this.dir, err: err instanceof Error ? err.message : String(err) },
+          { file: join(this.dir, COVERED_FILE), problem: diskProblem(err) },
           'cannot update covered.json in the persistent queue; delivered requests carrying log positions are kept (and sent again after a restart) until it works',
         );
       }
       return false;
     }
-    this.coveredFailing = false;
+    if (this.coveredFailing) {
+      this.coveredFailing = false;
+      this.logger.info({ dir: this.dir }, 'covered.json in the persistent queue is written again');
+    }
     return true;
   }
 
-  private insertPending(seq: number): void {
-    let i = this.pending.length;
-    while (i > 0 && this.pending[i - 1] > seq) i--;
-    this.pending.splice(i, 0, seq);
-  }
-
+  /** The request in a file, or undefined when there is none to send (logged; corrupt files are deleted). */
   private async read(seq: number): Promise<QueuedRequest | undefined> {
-    const path = join(this.dir, fileName(seq));
-    let data: Buffer;
+    const path = join(this.dir, queueFileName(seq));
+    let parsed: QueuedRequest | string;
     try {
-      data = await readFile(path);
+      const { handle, size } = await openRegularFile(path, { followSymlinks: false });
+      try {
+        if (size > MAX_REQUEST_FILE_BYTES) throw new FileTooLargeError(path, size, MAX_REQUEST_FILE_BYTES);
+        parsed = await readQueueFile(handle, size, seq);
+      } finally {
+        await handle.close().catch(() => undefined);
+      }
     } catch (err) {
-      this.logger.error({ file: path, code: (err as NodeJS.ErrnoException).code }, 'cannot read a queued request; skipping it');
-      return undefined;
+      return this.unreadable(seq, path, err);
     }
-    const parsed = parseFile(seq, data);
+    if (this.readProblems > NAMED_PROBLEMS) this.logger.info({ dir: this.dir, skipped: this.readProblems }, 'queued requests are readable again');
+    this.readProblems = 0;
     if (typeof parsed === 'string') {
-      this.logger.error({ file: path, problem: parsed }, 'dropping an unreadable queued request file');
+      // Written whole before its rename, so this is outside damage: it can never be sent.
+      this.logger.error({ file: path, problem: parsed }, 'dropping a damaged queued request file');
       await this.remove(seq);
       return undefined;
     }
     return parsed;
   }
 
+  private async unreadable(seq: number, path: string, err: unknown): Promise<undefined> {
+    const code = errnoCode(err);
+    if (code === 'EMFILE' || code === 'ENFILE') {
+      // Out of descriptors is passing: the request waits its turn again instead of being skipped.
+      if (this.readProblems++ === 0) this.logger.error({ dir: this.dir, problem: diskProblem(err) }, 'cannot open queued requests; retrying every second');
+      this.pending.push(seq);
+      await new Promise<void>((resolve) => this.clock.setTimeout(resolve, FD_RETRY_MS));
+      return undefined;
+    }
+    // Gone (deleted by hand) or not a regular file: nothing to send; kept on disk if it is there.
+    if (++this.readProblems <= NAMED_PROBLEMS) {
+      const msg = err instanceof NotRegularFileError || code === 'ENOENT' ? 'skipping a queued request that is not there to send' : 'cannot read a queued request; skipping it until a restart';
+      this.logger.error({ file: path, problem: diskProblem(err) }, msg);
+    } else if (this.readProblems === NAMED_PROBLEMS + 1) {
+      this.logger.error({ dir: this.dir }, 'more queued requests cannot be read; not naming each one until a read succeeds');
+    }
+    return undefined;
+  }
+
   private async remove(seq: number): Promise<void> {
-    const path = join(this.dir, fileName(seq));
+    const path = join(this.dir, queueFileName(seq));
     try {
       await unlink(path);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') this.logger.error({ file: path, code }, 'cannot delete a delivered request; it may be sent again after a restart');
+      const code = errnoCode(err);
+      if (code === 'ENOENT') return;
+      if (!this.deleteFailing) {
+        this.deleteFailing = true;
+        this.logger.error({ file: path, problem: diskProblem(err) }, 'cannot delete delivered requests; they may be sent again after a restart (logged once until a delete works)');
+      }
+      return;
+    }
+    if (this.deleteFailing) {
+      this.deleteFailing = false;
+      this.logger.info({ dir: this.dir }, 'delivered requests are deleted again');
     }
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, endpoint } from '../../core/index.js';
+import { authSchema, duration, endpoint, httpServerKeys, tlsServerSchema } from '../../core/index.js';
 
 /**
  * Keys and defaults of the Collector's `prometheus` exporter (contrib exporter/prometheusexporter) where
@@ -57,10 +57,29 @@ export const prometheusConfigSchema = z.strictObject({
     .default({ enabled: false }),
   /** A series not updated for this long is dropped. 0 = never. */
   metric_expiration: duration().default(300_000),
+  /**
+   * Most streams held, each resource counting one more (its target_info); points of new streams past
+   * it are dropped and counted. Named after the Collector's deltatocumulative `max_streams`, which
+   * bounds the same state (deltas added up per stream) the same way (new streams dropped; its README
+   * at open-telemetry/opentelemetry-collector-contrib@eacabceb71c238c211680bfabaeae46fe1525895). The
+   * Collector's prometheus exporter has no such bound; Prometheus' `sample_limit` is the scraper's.
+   */
+  max_streams: z
+    .number({ error: 'must be a whole number of streams, e.g. 100000' })
+    // refine rather than .int(): zod reports .int() as a type error, which reads as "required".
+    .refine(Number.isInteger, { error: 'must be a whole number of streams, e.g. 100000' })
+    .refine((n) => n >= 1, { error: 'must be at least 1; it caps the memory the exporter holds and the size of /metrics' })
+    .default(100_000),
   /** `otel`: the OTel → Prometheus compatibility names; `kong`: Kong's Prometheus-plugin names where one exists. */
   naming: z.enum(['otel', 'kong']).default('otel'),
   without_target_info: z.boolean().default(false),
   without_scope_info: z.boolean().default(false),
+  /** Scrapers must authenticate (bearer and/or basic, as Prometheus' `authorization`/`basic_auth`). */
+  auth: authSchema.optional(),
+  /** Serve https (Prometheus' `scheme: https`). */
+  tls: tlsServerSchema.optional(),
+  // Idle above the usual 60 s scrape interval, so a scraper keeps its connection between scrapes.
+  ...httpServerKeys({ read_timeout: 30_000, read_header_timeout: 10_000, idle_timeout: 65_000 }),
 });
 
 export type PrometheusExporterConfig = z.output<typeof prometheusConfigSchema>;

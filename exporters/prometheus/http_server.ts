@@ -1,30 +1,51 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gzip } from 'node:zlib';
-import type { HostPort, Logger } from '../../core/index.js';
-import { CONTENT_TYPE } from './renderer.js';
+import {
+  answeredUnauthorized,
+  createHttpServer,
+  type Authenticator,
+  type ConnectionGuard,
+  type HostPort,
+  type HttpServerSettings,
+  type ListenerContext,
+  type Logger,
+  type TlsMaterial,
+} from '../../core/index.js';
+import { sendPage, type PageChunks } from './page_writer.js';
+
+/** How the server listens: timeouts and max_connections, credentials scrapers must send, where it reports. */
+export interface MetricsServerOptions {
+  readonly settings: HttpServerSettings;
+  readonly auth: Authenticator | undefined;
+  readonly context: ListenerContext;
+}
 
 /**
  * Serves `GET /metrics` (and HEAD). Other paths answer 404, other methods 405. The body is gzipped when
  * the scraper accepts it, as Prometheus does by default: text exposition compresses about tenfold.
+ * The page streams out as it is rendered (page_writer.ts), so a scrape never blocks ingestion.
  */
 export class MetricsHttpServer {
   private server: Server | undefined;
+  private guard: ConnectionGuard | undefined;
   private bound: HostPort | undefined;
   private renderFailed = false;
 
   constructor(
-    private readonly render: () => string,
+    private readonly render: () => Promise<PageChunks>,
     private readonly logger: Logger,
+    private readonly options: MetricsServerOptions,
   ) {}
 
   get address(): HostPort | undefined {
     return this.bound;
   }
 
-  listen(where: HostPort, id: string): Promise<HostPort> {
-    const server = createServer((req, res) => this.handle(req, res));
+  /** `tls`: serve https. */
+  listen(where: HostPort, id: string, tls?: TlsMaterial): Promise<HostPort> {
+    const { server, guard } = createHttpServer(this.options.settings, tls, (req, res) => this.handle(req, res), this.options.context);
     this.server = server;
+    this.guard = guard;
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
         this.server = undefined;
@@ -55,10 +76,13 @@ export class MetricsHttpServer {
       server.close(() => resolve());
       // Scrapers keep connections alive; do not wait for them to hang up.
       server.closeAllConnections();
+      this.guard?.destroyAll();
     });
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    // Before anything else, so a scraper without credentials learns nothing, not even the path.
+    if (answeredUnauthorized(this.options.auth, req, res)) return;
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
@@ -71,37 +95,22 @@ export class MetricsHttpServer {
       send(res, 405, 'method not allowed: use GET\n');
       return;
     }
-    let body: string;
+    void this.sendMetrics(req, res);
+  }
+
+  private async sendMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      body = this.render();
+      await sendPage(req, res, req.method === 'HEAD' ? undefined : await this.render());
     } catch (err) {
       if (!this.renderFailed) {
         this.renderFailed = true;
         this.logger.error({ err }, 'rendering /metrics failed (logged once)');
       }
-      send(res, 500, 'internal error while rendering metrics\n');
-      return;
+      // Half a page must not pass for a whole one: a scraper that read part of it sees the cut.
+      if (res.headersSent) res.destroy();
+      else send(res, 500, 'internal error while rendering metrics\n');
     }
-    const head = req.method === 'HEAD';
-    const acceptsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-    if (!acceptsGzip) {
-      sendMetrics(res, Buffer.from(body, 'utf8'), undefined, head);
-      return;
-    }
-    gzip(body, (err, zipped) => {
-      if (err) sendMetrics(res, Buffer.from(body, 'utf8'), undefined, head);
-      else sendMetrics(res, zipped, 'gzip', head);
-    });
   }
-}
-
-function sendMetrics(res: ServerResponse, body: Buffer, encoding: string | undefined, head: boolean): void {
-  res.statusCode = 200;
-  res.setHeader('Content-Type', CONTENT_TYPE);
-  if (encoding) res.setHeader('Content-Encoding', encoding);
-  res.setHeader('Vary', 'Accept-Encoding');
-  res.setHeader('Content-Length', body.length);
-  res.end(head ? undefined : body);
 }
 
 function send(res: ServerResponse, status: number, text: string): void {

@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import { attributeLabels, attributeText, labelText } from './labels.js';
+import { flat, wellFormed } from './identity.js';
+import { attributeLabels, attributeText, labelText, type DroppedAttribute } from './labels.js';
 
 /**
  * What the exporter keeps per resource. Following the spec for Collector exporters, which may carry
@@ -19,11 +20,13 @@ export interface ResourceEntry {
   readonly targetKey: string;
   /** Live streams of this resource: target_info is shown while there is one. */
   streams: number;
+  /** When the store last put it in its map (see Family.seq): a scrape shows it only if it was there first. */
+  seq: number;
 }
 
 const IDENTIFYING = new Set(['service.name', 'service.namespace', 'service.instance.id']);
 
-export function resourceEntry(key: string, attributes: Attributes): ResourceEntry {
+export function resourceEntry(key: string, attributes: Attributes, dropped?: DroppedAttribute): ResourceEntry {
   const name = text(attributes['service.name']);
   const namespace = text(attributes['service.namespace']);
   const job = name === '' ? '' : namespace === '' ? name : `${namespace}/${name}`;
@@ -33,13 +36,13 @@ export function resourceEntry(key: string, attributes: Attributes): ResourceEntr
   if (Object.keys(attributes).length > 0) {
     const rest: Attributes = {};
     for (const k of Object.keys(attributes)) if (!IDENTIFYING.has(k)) rest[k] = attributes[k];
-    const labels = attributeLabels(rest);
+    const labels = attributeLabels(rest, undefined, dropped);
     if (job !== '') labels.set('job', job);
     if (instance !== '') labels.set('instance', instance);
-    targetInfo = labelText(labels);
+    targetInfo = flat(wellFormed(labelText(labels)));
   }
   const targetKey = job === '' && instance === '' ? `\u0001${targetInfo ?? ''}` : `${job}\u0000${instance}`;
-  return { key, attributes, job, instance, targetInfo, targetKey, streams: 0 };
+  return { key, attributes, job, instance, targetInfo, targetKey, streams: 0, seq: 0 };
 }
 
 function text(v: Attributes[string]): string {

@@ -10,7 +10,13 @@ import { scaled, type Stream } from './stream.js';
 
 export type FamilyType = 'counter' | 'gauge' | 'histogram';
 
+/**
+ * `seq`: when a family or series was created, in the store's sequence. A scrape shows only what existed
+ * when it started (seq not above the scrape's), so what is created while the page streams out cannot
+ * appear twice or half-written on it.
+ */
 export interface Family {
+  readonly seq: number;
   readonly name: string;
   readonly type: FamilyType;
   readonly help: string;
@@ -26,6 +32,7 @@ export interface OutputHistogram {
 }
 
 export interface Series {
+  readonly seq: number;
   readonly family: Family;
   /** Label text without braces. */
   readonly labels: string;
@@ -36,8 +43,8 @@ export interface Series {
   carriedHistogram: OutputHistogram | undefined;
 }
 
-export function newSeries(family: Family, labels: string): Series {
-  return { family, labels, streams: [], carried: 0, carriedHistogram: undefined };
+export function newSeries(family: Family, labels: string, seq: number): Series {
+  return { seq, family, labels, streams: [], carried: 0, carriedHistogram: undefined };
 }
 
 /** What a stream adds to a counter: its value, or the sum of a histogram (bytes, tokens), scaled. */

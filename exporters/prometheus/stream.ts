@@ -25,6 +25,9 @@ export interface HistogramState {
 export interface Stream {
   readonly series: Series;
   readonly resource: ResourceEntry;
+  /** Where the store keeps it (its metric's streams, by this key), so it can be found to be retired. */
+  readonly owner: MetricStreams;
+  readonly attributesKey: string;
   /** Factor from the input unit to the output unit (1000 for Kong's millisecond histograms). */
   readonly scale: number;
   /** Sum or gauge value. */
@@ -34,6 +37,15 @@ export interface Stream {
   endMs: number;
   /** When the stream was last updated, by the exporter's clock: drives metric_expiration. */
   updatedAt: number;
+  /** Neighbours in the store's least-recently-updated list (see recency.ts). */
+  older: Stream | undefined;
+  newer: Stream | undefined;
+}
+
+/** The streams of one metric (resource + scope + name + unit + type), by their point attributes' key. */
+export interface MetricStreams {
+  readonly key: string;
+  readonly byAttributes: Map<string, Stream>;
 }
 
 /** ok; reset = a delta histogram changed layout and restarted; the others mean the point was not applied. */

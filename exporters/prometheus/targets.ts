@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { KONG_RULE_BY_INSTRUMENT, type KongFamilyRule, type KongLabelRule } from '../../core/kong/prometheus_names.js';
-import { attributeLabels, attributeText, labelText, type LabelMap } from './labels.js';
+import { attributeLabels, attributeText, labelText, type DroppedAttribute, type LabelMap } from './labels.js';
 import { prometheusMetricName, type OtelMetricKind } from './naming.js';
 import type { ResourceEntry } from './resource_entry.js';
 import type { FamilyType } from './series.js';
@@ -23,6 +23,8 @@ export interface TargetOptions {
   readonly resourceToTelemetry: boolean;
   readonly constLabels: Readonly<Record<string, string>>;
   readonly withoutScopeInfo: boolean;
+  /** Told of each attribute left off a series because its key has no label name. */
+  readonly droppedAttribute?: DroppedAttribute;
 }
 
 const FAMILY_TYPE: Readonly<Record<OtelMetricKind, FamilyType>> = {
@@ -39,7 +41,7 @@ export function resolveTarget(
   description: string,
   kind: OtelMetricKind,
   opts: TargetOptions,
-): MetricTarget {
+): MetricTarget | undefined {
   if (opts.naming === 'kong') {
     const rule = KONG_RULE_BY_INSTRUMENT.get(name);
     const scale = rule ? kongScale(rule, unit, kind) : undefined;
@@ -48,8 +50,11 @@ export function resolveTarget(
       return { family, type: rule.type, help: rule.help, scale, kong: rule };
     }
   }
+  // No Prometheus name (empty, or only `_`): the metric is dropped, as Prometheus' OTLP endpoint drops it.
+  const family = prometheusMetricName(name, unit, kind, opts);
+  if (family === undefined) return undefined;
   return {
-    family: prometheusMetricName(name, unit, kind, opts),
+    family,
     type: FAMILY_TYPE[kind],
     help: description.trim() === '' ? name : description,
     scale: 1,
@@ -85,10 +90,10 @@ export function seriesLabels(
     labels = new Map();
     for (const rule of target.kong.labels) labels.set(rule.label, kongLabelValue(rule, attrs));
     if (opts.resourceToTelemetry) {
-      for (const [k, v] of attributeLabels(resource.attributes)) if (!labels.has(k)) labels.set(k, v);
+      for (const [k, v] of attributeLabels(resource.attributes, undefined, opts.droppedAttribute)) if (!labels.has(k)) labels.set(k, v);
     }
   } else {
-    labels = attributeLabels(attrs, opts.resourceToTelemetry ? resource.attributes : undefined);
+    labels = attributeLabels(attrs, opts.resourceToTelemetry ? resource.attributes : undefined, opts.droppedAttribute);
   }
   for (const k of Object.keys(opts.constLabels)) if (!labels.has(k)) labels.set(k, opts.constLabels[k]);
   if (target.type === 'histogram') labels.delete('le');

@@ -1,5 +1,15 @@
 import http from 'node:http';
-import { errorMessage, parseEndpoint, type ComponentContext, type Extension, type Host, type HostPort, listen } from '../../core/index.js';
+import {
+  createHttpServer,
+  type ConnectionGuard,
+  errorMessage,
+  parseEndpoint,
+  type ComponentContext,
+  type Extension,
+  type Host,
+  type HostPort,
+  listen,
+} from '../../core/index.js';
 import type { HealthCheckConfig } from './config.js';
 import { healthBody } from './status.js';
 
@@ -11,6 +21,7 @@ const ALLOWED_METHODS = 'GET, HEAD';
  */
 export class HealthCheckExtension implements Extension {
   private server: http.Server | undefined;
+  private guard: ConnectionGuard | undefined;
   private host: Host | undefined;
   private upSince = 0;
   private readonly where: string;
@@ -36,15 +47,11 @@ export class HealthCheckExtension implements Extension {
     if (at === undefined) throw new Error(`${this.where}.endpoint: must be host:port, e.g. "0.0.0.0:13133"`);
     this.host = host;
     this.upSince = this.ctx.clock.now();
-    // Probes are tiny: short timeouts keep a stuck prober from holding sockets.
-    const server = http.createServer(
-      { requestTimeout: 10_000, headersTimeout: 5_000, connectionsCheckingInterval: 1_000 },
-      this.onRequest,
-    );
-    server.keepAliveTimeout = 5_000;
+    const { server, guard } = createHttpServer(this.config, undefined, this.onRequest, { ...this.ctx, where: this.where });
     await listen(server, at, this.where);
     server.on('error', (err: Error) => this.ctx.logger.error({ error: errorMessage(err) }, 'health_check server error'));
     this.server = server;
+    this.guard = guard;
   }
 
   async shutdown(): Promise<void> {
@@ -54,6 +61,7 @@ export class HealthCheckExtension implements Extension {
     // Every answer is written at once, so nothing is in flight worth waiting for.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections();
+    this.guard?.destroyAll();
     await closed;
   }
 

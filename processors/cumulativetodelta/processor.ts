@@ -69,7 +69,7 @@ export class CumulativeToDeltaProcessor implements Processor {
   ) {
     this.filter = metricFilter(config.include, config.exclude);
     this.table = new StreamTable(config.max_streams, (reason, n) => this.evicted(reason, n));
-    this.telemetry = new CumulativeToDeltaTelemetry(ctx, () => this.table.size);
+    this.telemetry = new CumulativeToDeltaTelemetry(ctx, () => this.table.size, config.max_streams);
     this.startMs = ctx.clock.now();
   }
 

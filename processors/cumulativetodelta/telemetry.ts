@@ -3,6 +3,8 @@ import type { ResetReason } from './point-kind.js';
 import type { EvictionReason } from './stream-table.js';
 
 export const STREAMS_TRACKED = 'kongtel_processor_cumulativetodelta_streams_tracked';
+/** max_streams, as the Collector's deltatocumulative reports its `streams.limit`. */
+export const STREAMS_LIMIT = 'kongtel_processor_cumulativetodelta_streams_limit';
 export const STREAMS_EVICTED = 'kongtel_processor_cumulativetodelta_streams_evicted_total';
 export const RESETS = 'kongtel_processor_cumulativetodelta_resets_total';
 
@@ -21,7 +23,7 @@ export class CumulativeToDeltaTelemetry {
   readonly resets: Record<ResetReason, CounterHandle>;
   readonly evicted: Record<EvictionReason, CounterHandle>;
 
-  constructor(ctx: ComponentContext, streamsTracked: () => number) {
+  constructor(ctx: ComponentContext, streamsTracked: () => number, maxStreams: number) {
     const t = ctx.telemetry;
     const labels = processorLabels(ctx);
     this.pointsIn = t.counter(SelfMetric.processorIncomingItems, 'Data points received by the processor.', labels);
@@ -36,5 +38,6 @@ export class CumulativeToDeltaTelemetry {
       t.counter(STREAMS_EVICTED, 'Streams forgotten because max_streams was reached or they went stale.', { ...labels, reason });
     this.evicted = { max_streams: evicted('max_streams'), stale: evicted('stale') };
     t.observableGauge(STREAMS_TRACKED, 'Streams whose last cumulative value the processor holds.', labels, streamsTracked);
+    t.observableGauge(STREAMS_LIMIT, 'The max_streams the processor holds at most.', labels, () => maxStreams);
   }
 }

@@ -1,6 +1,7 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { diskProblem, errnoCode, moveAside, readRegularFile, syncDirectory } from '../../core/index.js';
 
 /** Where reading stopped in one file, kept across restarts. */
 export interface FileCheckpoint {
@@ -32,7 +33,17 @@ const checkpointSchema = z.object({
   ),
 });
 
-export type LoadedCheckpoint = { readonly files: readonly FileCheckpoint[] } | { readonly problem: string } | undefined;
+/** About 1.5 KiB a tracked file (the fingerprint is most of it): this is tens of thousands of files. */
+const MAX_CHECKPOINT_BYTES = 64 * 1024 * 1024;
+
+/** The saved offsets; none when there is no checkpoint yet; `movedTo` when a damaged one was put aside. */
+export type LoadedCheckpoint =
+  | { readonly files: readonly FileCheckpoint[] }
+  | { readonly problem: string; readonly movedTo: string }
+  | undefined;
+
+/** Codes that a person must fix, unlike a full disk, which passes: start-up fails on them. */
+const FIX_FIRST = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENAMETOOLONG']);
 
 /**
  * The read offsets of one receiver in `<storage>/<id>.json`. Saved by writing a temporary file, syncing it
@@ -49,54 +60,89 @@ export class CheckpointStore {
     this.file = join(dir, `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
   }
 
-  async init(): Promise<void> {
+  /**
+   * Creates the directory and proves it writable: a directory kongtel's user cannot write is a
+   * deployment mistake that does not pass, and finding it at the first save would only log it while
+   * offsets go unsaved. A full disk does pass, so it is returned (to be logged) instead of thrown.
+   */
+  async init(): Promise<string | undefined> {
     try {
       await mkdir(this.dir, { recursive: true });
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      throw new Error(`${this.where}.storage: cannot create directory "${this.dir}" (${code}); point it at a writable directory`);
+      throw new Error(`${this.where}.storage: cannot create directory "${this.dir}": ${diskProblem(err)}`);
     }
+    const probe = `${this.file}.tmp`;
+    try {
+      await (await open(probe, 'w', 0o600)).close();
+      await unlink(probe);
+    } catch (err) {
+      await unlink(probe).catch(() => undefined);
+      if (FIX_FIRST.has(errnoCode(err) ?? '')) throw new Error(`${this.where}.storage: cannot write in "${this.dir}": ${diskProblem(err)}`);
+      return diskProblem(err);
+    }
+    return undefined;
   }
 
-  /** The saved checkpoint; undefined when there is none yet; a problem when it cannot be used. */
-  async load(): Promise<LoadedCheckpoint> {
+  /**
+   * The saved checkpoint. One that cannot be read (permissions, not a regular file) fails start-up: going
+   * on would overwrite offsets that are fine, only unreadable. One that is damaged (not JSON, wrong shape,
+   * absurdly large) cannot be repaired by anyone, so it is moved aside as `<file>.corrupt-<time>` — kept,
+   * never overwritten — and start_at applies.
+   */
+  async load(nowMs: number): Promise<LoadedCheckpoint> {
     let text: string;
+    let problem: string | undefined;
     try {
-      text = await readFile(this.file, 'utf8');
+      text = (await readRegularFile(this.file, { followSymlinks: true, maxBytes: MAX_CHECKPOINT_BYTES })).toString('utf8');
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      return code === 'ENOENT' ? undefined : { problem: `cannot read it (${code ?? 'error'})` };
+      const code = errnoCode(err);
+      if (code === 'ENOENT') return undefined;
+      if (code !== 'EFBIG') {
+        throw new Error(
+          `${this.where}.storage: cannot read the checkpoint "${this.file}": ${diskProblem(err)}. It holds where reading stopped; ` +
+            'once kongtel can read and write it, a restart goes on from there (delete it to start over with start_at)',
+        );
+      }
+      text = '';
+      problem = `it is larger than ${MAX_CHECKPOINT_BYTES} bytes`;
     }
-    let json: unknown;
+    if (problem === undefined) {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+        problem = 'it is not valid JSON';
+      }
+      if (problem === undefined) {
+        const parsed = checkpointSchema.safeParse(json);
+        if (parsed.success) return { files: parsed.data.files };
+        problem = 'it does not have the expected shape';
+      }
+    }
     try {
-      json = JSON.parse(text);
-    } catch {
-      return { problem: 'it is not valid JSON' };
+      return { problem, movedTo: await moveAside(this.file, nowMs) };
+    } catch (err) {
+      throw new Error(`${this.where}.storage: the checkpoint "${this.file}" is damaged (${problem}) and cannot be moved aside: ${diskProblem(err)}`);
     }
-    const parsed = checkpointSchema.safeParse(json);
-    return parsed.success ? { files: parsed.data.files } : { problem: 'it does not have the expected shape' };
   }
 
   async save(files: readonly FileCheckpoint[]): Promise<void> {
     const tmp = `${this.file}.tmp`;
-    const handle = await open(tmp, 'w', 0o600);
     try {
-      await handle.writeFile(JSON.stringify({ version: 1, files }));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, this.file);
-    // The rename itself is durable only once the directory is synced; some filesystems refuse that.
-    try {
-      const dir = await open(this.dir, 'r');
+      const handle = await open(tmp, 'w', 0o600);
       try {
-        await dir.sync();
+        await handle.writeFile(JSON.stringify({ version: 1, files }));
+        await handle.sync();
       } finally {
-        await dir.close();
+        await handle.close();
       }
-    } catch {
-      // best effort
+      await rename(tmp, this.file);
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined);
+      throw err;
     }
+    // The rename itself is durable only once the directory is synced; some filesystems refuse that.
+    await syncDirectory(this.dir).catch(() => undefined);
   }
 }

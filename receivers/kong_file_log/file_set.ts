@@ -1,7 +1,7 @@
-import { open, stat } from 'node:fs/promises';
-import type { Logger } from '../../core/index.js';
+import { lstat, realpath, stat } from 'node:fs/promises';
+import { errnoCode, type Logger, NotRegularFileError, openRegularFile } from '../../core/index.js';
 import type { FileCheckpoint } from './checkpoint.js';
-import { listMatches, type Glob, type WalkProblem } from './glob.js';
+import { listMatches, matches, type Glob, type WalkProblem } from './glob.js';
 import { TrackedFile, readHead } from './tracked_file.js';
 
 export interface FileSetOptions {
@@ -49,7 +49,10 @@ export class FileSet {
       let key: string;
       try {
         const st = await stat(path, { bigint: true });
-        if (!st.isFile()) continue;
+        if (!st.isFile()) {
+          this.warnOnce(`kind:${path}`, { file: path }, 'a path the include globs match is not a regular file (a FIFO, socket, device or directory); skipped');
+          continue;
+        }
         key = `${st.dev}:${st.ino}`;
       } catch {
         continue; // gone between listing and stat: the next scan will tell
@@ -79,12 +82,18 @@ export class FileSet {
   private async track(path: string): Promise<TrackedFile | undefined> {
     let handle;
     try {
-      handle = await open(path, 'r');
+      // Never a blocking open: a FIFO swapped in after the stat above would hold a libuv thread forever.
+      ({ handle } = await openRegularFile(path, { followSymlinks: true }));
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      if (err instanceof NotRegularFileError) {
+        this.warnOnce(`kind:${path}`, { file: path }, 'a path the include globs match is not a regular file (a FIFO, socket, device or directory); skipped');
+        return undefined;
+      }
+      const code = errnoCode(err) ?? 'error';
       if (code !== 'ENOENT') this.warnOnce(`open:${path}`, { file: path, code }, 'cannot open a matched file; check its permissions');
       return undefined;
     }
+    await this.noteOutsideLink(path);
     // The identity of what we opened, not of what the path pointed to a moment earlier.
     const st = await handle.stat({ bigint: true });
     const dev = String(st.dev);
@@ -111,6 +120,22 @@ export class FileSet {
       return new TrackedFile(handle, path, dev, ino, size, size === 0 ? 0 : undefined, false, head, size);
     }
     return new TrackedFile(handle, path, dev, ino, 0, 0, false, head, size);
+  }
+
+  /**
+   * Symbolic links are followed wherever they point, as the Collector's filelog receiver does (it opens
+   * what its globs list; `exclude` matches the listed path, not the target). A link out of the include
+   * globs may be a mistake or a way to read what was not meant to be read, so it is named once.
+   */
+  private async noteOutsideLink(path: string): Promise<void> {
+    try {
+      if (!(await lstat(path)).isSymbolicLink()) return;
+      const target = await realpath(path);
+      if (matches(this.o.include, target)) return;
+      this.warnOnce(`link:${path}->${target}`, { file: path, target }, 'following a symbolic link to a file outside the include globs; add the link to `exclude` to skip it');
+    } catch {
+      // gone meanwhile: the read will tell
+    }
   }
 
   private warnOnce(key: string, fields: Record<string, unknown>, msg: string): void {

@@ -1,6 +1,5 @@
-import type { Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
+import { forEachEntry } from '../../core/index.js';
 
 /**
  * Path globs as the Collector's filelog receiver writes them: `*` (any characters but `/`), `?` (one
@@ -76,7 +75,9 @@ export interface WalkProblem {
 /**
  * The regular files and symlinks under each glob's base that match it and no `exclude` glob, sorted.
  * Directories are entered only as deep as a glob can match; symlinked directories are not followed, so a
- * link loop cannot trap the walk.
+ * link loop cannot trap the walk. Each directory is streamed, so a huge one costs no array of its names
+ * every poll; other kinds of entries (FIFOs, sockets, devices) are listed too, for the caller to skip and
+ * name once.
  */
 export async function listMatches(include: readonly Glob[], exclude: readonly Glob[], problems: WalkProblem[]): Promise<string[]> {
   const found = new Set<string>();
@@ -85,20 +86,21 @@ export async function listMatches(include: readonly Glob[], exclude: readonly Gl
 }
 
 async function walk(dir: string, glob: Glob, depth: number, exclude: readonly Glob[], found: Set<string>, problems: WalkProblem[]): Promise<void> {
-  let entries: Dirent[];
+  const subdirs: string[] = [];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    await forEachEntry(dir, (name, kind) => {
+      const path = join(dir, name);
+      if (kind === 'directory') {
+        if (depth > 1) subdirs.push(path);
+      } else if (glob.regex.test(path) && !matches(exclude, path)) {
+        found.add(path);
+      }
+    });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     if (code !== 'ENOENT' && code !== 'ENOTDIR') problems.push({ dir, code });
     return;
   }
-  for (const e of entries) {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) {
-      if (depth > 1) await walk(path, glob, depth - 1, exclude, found, problems);
-    } else if ((e.isFile() || e.isSymbolicLink()) && glob.regex.test(path) && !matches(exclude, path)) {
-      found.add(path);
-    }
-  }
+  // Entered after the listing is closed: one directory open at a time, however deep the tree.
+  for (const sub of subdirs) await walk(sub, glob, depth - 1, exclude, found, problems);
 }

@@ -1,5 +1,6 @@
 import {
   PermanentError,
+  diskProblem,
   errorMessage,
   isBackPressure,
   logBatch,
@@ -42,6 +43,7 @@ export class KongFileLogReceiver implements Receiver {
   private pushedBack = false;
   private failing = false;
   private pollFailing = false;
+  private saveFailing = false;
   /** Files whose last read failed, so the failure is logged once, not every round. */
   private readonly broken = new Set<string>();
 
@@ -64,12 +66,15 @@ export class KongFileLogReceiver implements Receiver {
 
   async start(_host: Host): Promise<void> {
     if (this.store !== undefined) {
-      await this.store.init();
-      const loaded = await this.store.load();
+      const full = await this.store.init();
+      if (full !== undefined) {
+        this.ctx.logger.warn({ dir: this.config.storage, problem: full }, `${this.where}.storage: cannot write the checkpoint yet; tailing starts, offsets are saved once there is space`);
+      }
+      const loaded = await this.store.load(this.ctx.clock.now());
       if (loaded !== undefined && 'problem' in loaded) {
-        this.ctx.logger.warn(
-          { checkpoint: this.store.file, problem: loaded.problem },
-          `${this.where}.storage: the checkpoint cannot be used and is ignored (start_at applies); delete it to silence this`,
+        this.ctx.logger.error(
+          { checkpoint: this.store.file, problem: loaded.problem, moved_to: loaded.movedTo },
+          `${this.where}.storage: the checkpoint is damaged; it was moved aside (kept for inspection) and start_at applies`,
         );
       } else if (loaded !== undefined) {
         this.fileSet.restore(loaded.files);
@@ -234,10 +239,20 @@ export class KongFileLogReceiver implements Receiver {
       await this.store.save([...this.fileSet.files.values()].map((f) => f.checkpoint()));
     } catch (err) {
       this.dirty = true;
-      this.ctx.logger.error(
-        { checkpoint: this.store.file, error: errorMessage(err) },
-        `${this.where}.storage: cannot write the checkpoint; a restart may read lines again. Check the directory is writable`,
-      );
+      this.telemetry.countCheckpointWriteFailure();
+      // Tried again every round; logged once until it works, as each poll would otherwise log it.
+      if (!this.saveFailing) {
+        this.saveFailing = true;
+        this.ctx.logger.error(
+          { checkpoint: this.store.file, problem: diskProblem(err) },
+          `${this.where}.storage: cannot write the checkpoint; tailing goes on, but a restart before it works again reads lines again (logged once until it works)`,
+        );
+      }
+      return;
+    }
+    if (this.saveFailing) {
+      this.saveFailing = false;
+      this.ctx.logger.info({ checkpoint: this.store.file }, `${this.where}.storage: the checkpoint is written again`);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byteSize, duration, endpoint, authSchema, tlsServerSchema } from '../../core/index.js';
+import { byteSize, endpoint, authSchema, headerTimeoutIssue, httpServerKeys, tlsServerSchema } from '../../core/index.js';
 
 const MIB = 1024 * 1024;
 
@@ -14,23 +14,20 @@ export const kongHttpLogConfigSchema = z
       .refine((n) => n > 0, 'must be more than 0 bytes, e.g. "20MiB"')
       .default(20 * MIB),
     auth: authSchema.optional(),
-    // Kong's http-log gives up after its own `timeout` (10 s by default), so a request still arriving after
-    // 30 s is a slow or stuck client holding a connection.
-    read_timeout: duration().default(30_000),
-    read_header_timeout: duration().default(10_000),
-    // Longer than Kong's default `keepalive` (60 s): the client should close an idle connection first,
-    // or Kong may reuse a socket we are closing and count that batch as failed.
-    idle_timeout: duration().default(65_000),
+    ...httpServerKeys({
+      // Kong's http-log gives up after its own `timeout` (10 s by default), so a request still arriving
+      // after 30 s is a slow or stuck client holding a connection.
+      read_timeout: 30_000,
+      read_header_timeout: 10_000,
+      // Longer than Kong's default `keepalive` (60 s): the client should close an idle connection first,
+      // or Kong may reuse a socket we are closing and count that batch as failed.
+      idle_timeout: 65_000,
+    }),
     tls: tlsServerSchema.optional(),
   })
   .superRefine((c, ctx) => {
-    if (c.read_timeout > 0 && c.read_header_timeout > c.read_timeout) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['read_header_timeout'],
-        message: `must not exceed read_timeout (${c.read_timeout} ms): the headers are part of the request`,
-      });
-    }
+    const issue = headerTimeoutIssue(c);
+    if (issue !== undefined) ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type KongHttpLogConfig = z.infer<typeof kongHttpLogConfigSchema>;

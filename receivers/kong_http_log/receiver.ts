@@ -34,8 +34,9 @@ export class KongHttpLogReceiver implements Receiver {
       next,
       telemetry: new ReceiverTelemetry(ctx.telemetry, ctx.id),
       logger: ctx.logger,
+      onCut: (bound) => this.listener.countCut(bound),
     });
-    this.listener = new HttpListener((req, res) => this.handler.handle(req, res), ctx.clock, ctx.logger, this.where);
+    this.listener = new HttpListener((req, res) => this.handler.handle(req, res), { ...ctx, where: this.where });
   }
 
   /** The bound address, e.g. the port picked when `endpoint` says port 0. */
@@ -47,8 +48,7 @@ export class KongHttpLogReceiver implements Receiver {
     const at = parseEndpoint(this.config.endpoint);
     if (at === undefined) throw new Error(`${this.where}.endpoint: must be host:port, e.g. "0.0.0.0:8080"`);
     const tls = this.config.tls === undefined ? undefined : await readTlsMaterial(this.config.tls, this.where);
-    const timeouts = { requestTimeout: this.config.read_timeout, headersTimeout: this.config.read_header_timeout, idleTimeout: this.config.idle_timeout };
-    await this.listener.start(at, timeouts, tls);
+    await this.listener.start(at, this.config, tls);
     this.ctx.logger.info(
       { endpoint: `${this.address.host}:${this.address.port}`, path: this.config.path, tls: tls !== undefined },
       'receiving Kong http-log batches',

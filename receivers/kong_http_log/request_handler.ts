@@ -10,6 +10,8 @@ import {
   type Logger,
   type RejectedEntry,
   type Authenticator,
+  type OnCut,
+  endAnswer,
   readBody,
 } from '../../core/index.js';
 import { bodyEncodingOf, isJsonContentType } from './content.js';
@@ -17,6 +19,8 @@ import type { ReceiverTelemetry, RejectedReason } from './telemetry.js';
 
 const ALLOWED_METHODS = 'POST, PUT, PATCH';
 const TEXT = 'text/plain; charset=utf-8';
+/** A client that sent more than it may starts over on a fresh connection. */
+const CLOSE = { connection: 'close' } as const;
 
 export interface RequestHandlerOptions {
   readonly path: string;
@@ -25,12 +29,15 @@ export interface RequestHandlerOptions {
   readonly next: Consumer;
   readonly telemetry: ReceiverTelemetry;
   readonly logger: Logger;
+  /** Counts a client cut while its body was read and dropped after an early answer. */
+  readonly onCut?: OnCut;
 }
 
 /**
- * One http-log request, top to bottom: route → credentials → content type → body → decode → consume →
- * answer. Kong retries any answer ≥ 300, so each outcome is chosen for what a retry would do: 2xx only once
- * the pipeline took the entries, 503 when a retry can succeed, 4xx when it cannot.
+ * One http-log request, top to bottom: credentials → route → content type → body → decode → consume →
+ * answer. Credentials come first, so a client without them learns nothing (not even the path): 401 for
+ * every path and method. Kong retries any answer ≥ 300, so each outcome is chosen for what a retry would
+ * do: 2xx only once the pipeline took the entries, 503 when a retry can succeed, 4xx when it cannot.
  */
 export class RequestHandler {
   /** Set at shutdown: answers close their connection, new requests are turned away. */
@@ -46,7 +53,7 @@ export class RequestHandler {
     } catch (err) {
       this.o.logger.error({ error: errorMessage(err) }, 'unexpected error while answering an http-log request');
       try {
-        this.answer(res, 500, 'internal error in the receiver; see the collector log', { connection: 'close' });
+        this.answer(req, res, 500, 'internal error in the receiver; see the collector log', { connection: 'close' });
       } catch {
         res.destroy();
       }
@@ -54,35 +61,35 @@ export class RequestHandler {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const auth = this.o.auth;
+    if (auth !== undefined && !auth.authorizes(req)) {
+      return this.answer(req, res, 401, 'missing or wrong credentials (send exactly one Authorization header)', { 'www-authenticate': auth.challenges });
+    }
     if (this.stopping) {
-      return this.answerEarly(req, res, 503, 'the collector is shutting down; retry', { 'retry-after': '1' });
+      return this.answer(req, res, 503, 'the collector is shutting down; retry', { 'retry-after': '1' });
     }
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     if ((query < 0 ? url : url.slice(0, query)) !== this.o.path) {
-      return this.answerEarly(req, res, 404, `not found: the Kong http-log receiver listens on path ${this.o.path}`);
+      return this.answer(req, res, 404, `not found: the Kong http-log receiver listens on path ${this.o.path}`);
     }
     const method = req.method;
     if (method !== 'POST' && method !== 'PUT' && method !== 'PATCH') {
-      return this.answerEarly(req, res, 405, `method ${method ?? ''} not allowed: use POST, PUT or PATCH`, {
+      return this.answer(req, res, 405, `method ${method ?? ''} not allowed: use POST, PUT or PATCH`, {
         allow: ALLOWED_METHODS,
       });
     }
-    const auth = this.o.auth;
-    if (auth !== undefined && !auth.isAuthorized(req.headers.authorization)) {
-      return this.answerEarly(req, res, 401, 'missing or wrong credentials', { 'www-authenticate': auth.challenges });
-    }
     const headers = req.headers;
     if (!isJsonContentType(headers['content-type'])) {
-      return this.answerEarly(req, res, 415, 'Content-Type must be application/json');
+      return this.answer(req, res, 415, 'Content-Type must be application/json');
     }
     const encoding = bodyEncodingOf(headers['content-encoding']);
     if (encoding === undefined) {
-      return this.answerEarly(req, res, 415, 'Content-Encoding must be gzip or identity');
+      return this.answer(req, res, 415, 'Content-Encoding must be gzip or identity');
     }
     const declared = headers['content-length'];
     if (declared !== undefined && Number(declared) > this.o.maxBodySize) {
-      return this.answerEarly(req, res, 413, this.tooLargeText());
+      return this.answer(req, res, 413, this.tooLargeText(), CLOSE);
     }
 
     const read = await readBody(req, encoding, this.o.maxBodySize);
@@ -90,9 +97,9 @@ export class RequestHandler {
       case 'aborted':
         return; // the client is gone: there is no one to answer
       case 'too_large':
-        return this.answer(res, 413, this.tooLargeText(), { connection: 'close' });
+        return this.answer(req, res, 413, this.tooLargeText(), CLOSE);
       case 'corrupt':
-        return this.answer(res, 400, read.reason);
+        return this.answer(req, res, 400, read.reason);
       case 'complete':
         break;
     }
@@ -100,15 +107,16 @@ export class RequestHandler {
     const decoded = decodeJsonText(read.body.toString('utf8'));
     if (typeof decoded === 'string') {
       if (!decoded.startsWith('malformed JSON')) this.o.telemetry.countRejected(rejectedReasonOf(decoded));
-      return this.answer(res, 400, decoded);
+      return this.answer(req, res, 400, decoded);
     }
     const { entries, rejected } = decoded;
     if (rejected.length > 0) this.reportRejected(rejected, entries.length);
     if (entries.length === 0) {
-      if (rejected.length === 0) return this.answer(res, 200, ''); // `[]`: nothing to do
+      if (rejected.length === 0) return this.answer(req, res, 200, ''); // `[]`: nothing to do
       const { indexes, reasons } = describeRejected(rejected);
       const more = rejected.length > indexes.length ? ', …' : '';
       return this.answer(
+        req,
         res,
         400,
         `no Kong log entries in the body: ${rejected.length} rejected (indexes ${indexes.join(', ')}${more}): ${reasons.join('; ')}`,
@@ -118,26 +126,26 @@ export class RequestHandler {
     try {
       await this.o.next.consume(logBatch(entries));
     } catch (err) {
-      return this.answerRefused(res, err, entries.length);
+      return this.answerRefused(req, res, err, entries.length);
     }
     this.o.telemetry.countAccepted(entries.length);
     if (this.failing) {
       this.failing = false;
       this.o.logger.info('the pipeline accepts Kong log entries again');
     }
-    return this.answer(res, 200, '');
+    return this.answer(req, res, 200, '');
   }
 
-  private answerRefused(res: ServerResponse, err: unknown, count: number): void {
+  private answerRefused(req: IncomingMessage, res: ServerResponse, err: unknown, count: number): void {
     const telemetry = this.o.telemetry;
     if (isBackPressure(err)) {
       telemetry.countRefused('back_pressure', count);
       const retryAfter = String(Math.max(0, Math.ceil(err.retryAfterSeconds)));
-      return this.answer(res, 503, `the pipeline is busy: ${err.message}; retry`, { 'retry-after': retryAfter });
+      return this.answer(req, res, 503, `the pipeline is busy: ${err.message}; retry`, { 'retry-after': retryAfter });
     }
     if (err instanceof PermanentError) {
       telemetry.countRefused('permanent', count);
-      return this.answer(res, 400, err.message);
+      return this.answer(req, res, 400, err.message);
     }
     telemetry.countRefused('error', count);
     // Logged once per failing streak: Kong retries every batch, which would repeat the line per retry.
@@ -148,7 +156,7 @@ export class RequestHandler {
         'the pipeline failed on Kong log entries (answered 500; logged once until it accepts entries again)',
       );
     }
-    return this.answer(res, 500, 'internal error in the pipeline; see the collector log');
+    return this.answer(req, res, 500, 'internal error in the pipeline; see the collector log');
   }
 
   private reportRejected(rejected: readonly RejectedEntry[], kept: number): void {
@@ -168,22 +176,10 @@ export class RequestHandler {
   }
 
   /**
-   * Answers before the body was read. Node then reads and drops the body to keep the connection; a body
-   * that is large or of unknown length is not worth reading, so that connection is closed instead.
+   * Every answer, given at any point: one before the body was read (or while it was over the limit) lets
+   * the client finish sending it, so it can read the answer (core/net/lingering_close.ts).
    */
-  private answerEarly(
-    req: IncomingMessage,
-    res: ServerResponse,
-    code: number,
-    text: string,
-    headers?: Record<string, string | string[]>,
-  ): void {
-    const length = req.headers['content-length'];
-    const drainable = req.headers['transfer-encoding'] === undefined && (length === undefined || Number(length) <= this.o.maxBodySize);
-    this.answer(res, code, text, drainable ? headers : { ...headers, connection: 'close' });
-  }
-
-  private answer(res: ServerResponse, code: number, text: string, headers?: Record<string, string | string[]>): void {
+  private answer(req: IncomingMessage, res: ServerResponse, code: number, text: string, headers?: Record<string, string | string[]>): void {
     this.o.telemetry.countRequest(code);
     if (res.headersSent || res.destroyed) return; // the client went away while we worked
     const body = text === '' ? '' : `${oneLine(text)}\n`;
@@ -192,7 +188,7 @@ export class RequestHandler {
     res.setHeader('content-length', Buffer.byteLength(body));
     if (headers !== undefined) for (const name in headers) res.setHeader(name, headers[name]);
     if (this.stopping) res.setHeader('connection', 'close');
-    res.end(body);
+    endAnswer(req, res, body, this.o.maxBodySize, this.o.onCut);
   }
 }
 

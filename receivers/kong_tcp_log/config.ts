@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byteSize, duration, endpoint, tlsServerSchema } from '../../core/index.js';
+import { byteSize, duration, endpoint, maxConnections, tlsServerSchema } from '../../core/index.js';
 
 const MIB = 1024 * 1024;
 
@@ -16,6 +16,7 @@ export const kongTcpLogConfigSchema = z.strictObject({
   back_pressure_timeout: duration()
     .refine((ms) => ms > 0, 'must be more than 0, e.g. "30s"')
     .default(30_000),
+  max_connections: maxConnections(),
   tls: tlsServerSchema.optional(),
 });
 

@@ -1,5 +1,6 @@
 import type net from 'node:net';
 import {
+  ConnectionGuard,
   errorMessage,
   parseEndpoint,
   type ComponentContext,
@@ -21,6 +22,7 @@ export const SHUTDOWN_GRACE_MS = 5_000;
 /** Receives Kong tcp-log entries (one JSON object per line) over TCP or TLS. */
 export class KongTcpLogReceiver implements Receiver {
   private server: net.Server | undefined;
+  private guard: ConnectionGuard | undefined;
   private readonly connections = new Set<LineConnection>();
   private readonly options: ConnectionOptions;
   private readonly where: string;
@@ -56,6 +58,7 @@ export class KongTcpLogReceiver implements Receiver {
     const at = parseEndpoint(this.config.endpoint);
     if (at === undefined) throw new Error(`${this.where}.endpoint: must be host:port, e.g. "0.0.0.0:9000"`);
     const server = await createServer(this.config, this.where, this.onSocket);
+    this.guard = new ConnectionGuard(server, { ...this.ctx, where: this.where, maxConnections: this.config.max_connections });
     await listen(server, at, this.where);
     server.on('error', (err: Error) => this.ctx.logger.error({ error: errorMessage(err) }, 'tcp-log server error'));
     server.on('tlsClientError', (err: Error) =>
@@ -87,6 +90,8 @@ export class KongTcpLogReceiver implements Receiver {
     });
     if (timedOut) this.ctx.logger.warn({ connections: connections.length }, 'tcp-log shutdown: the pipeline did not take the last batches in time');
     for (const c of connections) c.destroy();
+    // Connections still in their TLS handshake have no LineConnection yet.
+    this.guard?.destroyAll();
     // After a timeout a batch may never settle, and its connection never finishes: do not wait for it.
     if (!timedOut) await Promise.all(connections.map((c) => c.finished));
     await closed;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byteSize, endpoint, authSchema, tlsServerSchema } from '../../core/index.js';
+import { byteSize, endpoint, authSchema, headerTimeoutIssue, httpServerKeys, tlsServerSchema } from '../../core/index.js';
 
 /**
  * The OTel Collector's `otlp` receiver keys (`protocols.http.*`), so a Collector config fragment moves over
@@ -9,14 +9,22 @@ import { byteSize, endpoint, authSchema, tlsServerSchema } from '../../core/inde
 
 const MIB = 1024 * 1024;
 
-const httpSchema = z.strictObject({
-  endpoint: endpoint().default('0.0.0.0:4318'),
-  max_request_body_size: byteSize()
-    .refine((n) => n > 0, 'must be more than 0 bytes, e.g. "20MiB"')
-    .default(20 * MIB),
-  auth: authSchema.optional(),
-  tls: tlsServerSchema.optional(),
-});
+const httpSchema = z
+  .strictObject({
+    endpoint: endpoint().default('0.0.0.0:4318'),
+    max_request_body_size: byteSize()
+      .refine((n) => n > 0, 'must be more than 0 bytes, e.g. "20MiB"')
+      .default(20 * MIB),
+    auth: authSchema.optional(),
+    tls: tlsServerSchema.optional(),
+    // A 20 MiB body at 1 MB/s still fits in 60 s; idle above the 60 s keep-alive of Kong and of most OTLP
+    // clients, so the client closes an idle connection first.
+    ...httpServerKeys({ read_timeout: 60_000, read_header_timeout: 10_000, idle_timeout: 65_000 }),
+  })
+  .superRefine((c, ctx) => {
+    const issue = headerTimeoutIssue(c);
+    if (issue !== undefined) ctx.addIssue({ code: 'custom', ...issue });
+  });
 
 export type OtlpHttpServerConfig = z.output<typeof httpSchema>;
 

@@ -15,12 +15,6 @@ import { ReceiverTelemetry } from './telemetry.js';
 
 export { SHUTDOWN_GRACE_MS } from '../../core/index.js';
 
-/**
- * Fixed timeouts: a 20 MiB body at 1 MB/s still fits in 60 s; idle above the 60 s keep-alive of Kong and
- * of most OTLP clients, so the client closes an idle connection first.
- */
-const TIMEOUTS = { requestTimeout: 60_000, headersTimeout: 10_000, idleTimeout: 65_000 } as const;
-
 /** Receives OTLP/HTTP metric exports (protobuf or JSON) and hands them to the pipeline as metric batches. */
 export class OtlpReceiver implements Receiver {
   private readonly handler: RequestHandler;
@@ -41,8 +35,9 @@ export class OtlpReceiver implements Receiver {
       next,
       telemetry: new ReceiverTelemetry(ctx.telemetry, ctx.id),
       logger: ctx.logger,
+      onCut: (bound) => this.listener.countCut(bound),
     });
-    this.listener = new HttpListener((req, res) => this.handler.handle(req, res), ctx.clock, ctx.logger, this.where);
+    this.listener = new HttpListener((req, res) => this.handler.handle(req, res), { ...ctx, where: this.where });
   }
 
   /** The bound address, e.g. the port picked when `endpoint` says port 0. */
@@ -55,7 +50,7 @@ export class OtlpReceiver implements Receiver {
     const at = parseEndpoint(config.endpoint);
     if (at === undefined) throw new Error(`${this.where}.endpoint: must be host:port, e.g. "0.0.0.0:4318"`);
     const tls = config.tls === undefined ? undefined : await readTlsMaterial(config.tls, this.where);
-    await this.listener.start(at, TIMEOUTS, tls);
+    await this.listener.start(at, config, tls);
     this.ctx.logger.info(
       { endpoint: `${this.address.host}:${this.address.port}`, path: METRICS_PATH, tls: tls !== undefined },
       'receiving OTLP/HTTP metrics',

@@ -7,6 +7,8 @@ import {
   type Consumer,
   type Logger,
   type Authenticator,
+  type OnCut,
+  endAnswer,
   readBody,
 } from '../../core/index.js';
 import { bodyEncodingOf, requestEncodingOf, type RequestEncoding } from './content.js';
@@ -27,13 +29,18 @@ export interface RequestHandlerOptions {
   readonly next: Consumer;
   readonly telemetry: ReceiverTelemetry;
   readonly logger: Logger;
+  /** Counts a client cut while its body was read and dropped after an early answer. */
+  readonly onCut?: OnCut;
 }
 
 type Headers = Record<string, string | string[]>;
+/** A client that sent more than it may starts over on a fresh connection. */
+const CLOSE: Headers = { connection: 'close' };
 
 /**
- * One OTLP/HTTP export request, top to bottom: route → credentials → content type → body → decode →
- * convert → consume → answer. Answers follow the OTLP/HTTP spec, whose clients retry 429/502/503/504 only:
+ * One OTLP/HTTP export request, top to bottom: credentials → route → content type → body → decode →
+ * convert → consume → answer. Credentials come first, so a client without them gets 401 for every path
+ * and method and learns nothing of the rest. Answers follow the OTLP/HTTP spec, whose clients retry 429/502/503/504 only:
  * 200 once the pipeline took the points (with `partial_success` for points dropped here), 503 +
  * `Retry-After` when a retry can succeed, 4xx when it cannot.
  */
@@ -53,7 +60,7 @@ export class RequestHandler {
     } catch (err) {
       this.o.logger.error({ error: errorMessage(err) }, 'unexpected error while answering an OTLP request');
       try {
-        this.answer(res, 500, errorBody(requestEncodingOf(req.headers['content-type']), 500, 'internal error in the receiver; see the collector log'), {
+        this.answer(req, res, 500, errorBody(requestEncodingOf(req.headers['content-type']), 500, 'internal error in the receiver; see the collector log'), {
           connection: 'close',
         });
       } catch {
@@ -66,6 +73,11 @@ export class RequestHandler {
     const headers = req.headers;
     // Errors are answered in the request's encoding when it is one of OTLP's (undefined → plain text).
     const encoding = requestEncodingOf(headers['content-type']);
+    const auth = this.o.auth;
+    if (auth !== undefined && !auth.authorizes(req)) {
+      const why = 'missing or wrong credentials (send exactly one Authorization header)';
+      return this.answerError(req, res, encoding, 401, why, { 'www-authenticate': auth.challenges });
+    }
     if (this.stopping) {
       return this.answerError(req, res, encoding, 503, 'the collector is shutting down; retry', { 'retry-after': '1' });
     }
@@ -80,10 +92,6 @@ export class RequestHandler {
     if (req.method !== 'POST') {
       return this.answerError(req, res, encoding, 405, `method ${req.method ?? ''} not allowed: OTLP/HTTP uses POST`, { allow: 'POST' });
     }
-    const auth = this.o.auth;
-    if (auth !== undefined && !auth.isAuthorized(headers.authorization)) {
-      return this.answerError(req, res, encoding, 401, 'missing or wrong credentials', { 'www-authenticate': auth.challenges });
-    }
     if (encoding === undefined) {
       return this.answerError(req, res, undefined, 415, 'Content-Type must be application/x-protobuf or application/json');
     }
@@ -93,7 +101,7 @@ export class RequestHandler {
     }
     const declared = headers['content-length'];
     if (declared !== undefined && Number(declared) > this.o.maxBodySize) {
-      return this.answerError(req, res, encoding, 413, this.tooLargeText());
+      return this.answerError(req, res, encoding, 413, this.tooLargeText(), CLOSE);
     }
 
     const read = await readBody(req, bodyEncoding, this.o.maxBodySize);
@@ -101,9 +109,9 @@ export class RequestHandler {
       case 'aborted':
         return; // the client is gone: there is no one to answer
       case 'too_large':
-        return this.answer(res, 413, errorBody(encoding, 413, this.tooLargeText()), { connection: 'close' });
+        return this.answer(req, res, 413, errorBody(encoding, 413, this.tooLargeText()), CLOSE);
       case 'corrupt':
-        return this.answer(res, 400, errorBody(encoding, 400, read.reason));
+        return this.answer(req, res, 400, errorBody(encoding, 400, read.reason));
       case 'complete':
         break;
     }
@@ -112,36 +120,36 @@ export class RequestHandler {
     if (typeof decoded === 'string') {
       // The reason may quote the body (JSON.parse does), so it goes to the sender only, never to the log.
       this.o.logger.debug({ encoding }, 'refused an OTLP request that does not decode');
-      return this.answer(res, 400, errorBody(encoding, 400, decoded));
+      return this.answer(req, res, 400, errorBody(encoding, 400, decoded));
     }
     const { resourceMetrics, points, rejections } = toResourceMetrics(decoded);
     if (rejections.count > 0) this.reportRejected(rejections, points);
     const partial = rejections.count > 0 ? { rejectedDataPoints: rejections.count, errorMessage: rejections.message() } : undefined;
-    if (points === 0) return this.answer(res, 200, successBody(encoding, partial));
+    if (points === 0) return this.answer(req, res, 200, successBody(encoding, partial));
 
     try {
       await this.o.next.consume(metricBatch(resourceMetrics));
     } catch (err) {
-      return this.answerRefused(res, encoding, err, points);
+      return this.answerRefused(req, res, encoding, err, points);
     }
     this.o.telemetry.countAccepted(points);
     if (this.failing) {
       this.failing = false;
       this.o.logger.info('the pipeline accepts OTLP metrics again');
     }
-    return this.answer(res, 200, successBody(encoding, partial));
+    return this.answer(req, res, 200, successBody(encoding, partial));
   }
 
-  private answerRefused(res: ServerResponse, encoding: RequestEncoding, err: unknown, points: number): void {
+  private answerRefused(req: IncomingMessage, res: ServerResponse, encoding: RequestEncoding, err: unknown, points: number): void {
     const telemetry = this.o.telemetry;
     if (isBackPressure(err)) {
       telemetry.countRefused('back_pressure', points);
       const retryAfter = String(Math.max(0, Math.ceil(err.retryAfterSeconds)));
-      return this.answer(res, 503, errorBody(encoding, 503, `the pipeline is busy: ${err.message}; retry`), { 'retry-after': retryAfter });
+      return this.answer(req, res, 503, errorBody(encoding, 503, `the pipeline is busy: ${err.message}; retry`), { 'retry-after': retryAfter });
     }
     if (err instanceof PermanentError) {
       telemetry.countRefused('permanent', points);
-      return this.answer(res, 400, errorBody(encoding, 400, err.message));
+      return this.answer(req, res, 400, errorBody(encoding, 400, err.message));
     }
     // Not known to be permanent, so retryable, as the Collector's OTLP receiver answers such errors.
     telemetry.countRefused('error', points);
@@ -152,7 +160,7 @@ export class RequestHandler {
         'the pipeline failed on OTLP metrics (answered 503; logged once until it accepts metrics again)',
       );
     }
-    return this.answer(res, 503, errorBody(encoding, 503, 'the pipeline failed; see the collector log; retry'), { 'retry-after': '1' });
+    return this.answer(req, res, 503, errorBody(encoding, 503, 'the pipeline failed; see the collector log; retry'), { 'retry-after': '1' });
   }
 
   private reportRejected(rejections: Rejections, kept: number): void {
@@ -171,10 +179,6 @@ export class RequestHandler {
     return `body larger than max_request_body_size (${this.o.maxBodySize} bytes): send smaller batches or raise protocols.http.max_request_body_size`;
   }
 
-  /**
-   * Answers before the body was read. Node then reads and drops the body to keep the connection; a body
-   * that is large or of unknown length is not worth reading, so that connection is closed instead.
-   */
   private answerError(
     req: IncomingMessage,
     res: ServerResponse,
@@ -185,10 +189,14 @@ export class RequestHandler {
   ): void {
     const length = req.headers['content-length'];
     const drainable = req.headers['transfer-encoding'] === undefined && (length === undefined || Number(length) <= this.o.maxBodySize);
-    this.answer(res, code, errorBody(encoding, code, text), drainable ? headers : { ...headers, connection: 'close' });
+    this.answer(req, res, code, errorBody(encoding, code, text), drainable ? headers : { ...headers, connection: 'close' });
   }
 
-  private answer(res: ServerResponse, code: number, answer: AnswerBody, headers?: Headers): void {
+  /**
+   * Every answer, given at any point: one before the body was read (or while it was over the limit) lets
+   * the client finish sending it, so it can read the answer (core/net/lingering_close.ts).
+   */
+  private answer(req: IncomingMessage, res: ServerResponse, code: number, answer: AnswerBody, headers?: Headers): void {
     this.o.telemetry.countRequest(code);
     if (res.headersSent || res.destroyed) return; // the client went away while we worked
     res.statusCode = code;
@@ -196,7 +204,7 @@ export class RequestHandler {
     res.setHeader('content-length', answer.body.length);
     if (headers !== undefined) for (const name in headers) res.setHeader(name, headers[name]);
     if (this.stopping) res.setHeader('connection', 'close');
-    res.end(answer.body);
+    endAnswer(req, res, answer.body, this.o.maxBodySize, this.o.onCut);
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, parseEndpoint } from '../../core/index.js';
+import { byteSize, duration, parseEndpoint } from '../../core/index.js';
 
 /**
  * The Collector's `prometheus` receiver config, which is Prometheus' own `scrape_configs` wrapped in
@@ -7,6 +7,9 @@ import { duration, parseEndpoint } from '../../core/index.js';
  * (Dynatrace's Kong guide) moves over unchanged and a hand-written one can skip the wrapper. Only the
  * keys kongtel implements are accepted: anything else is an error, not silently ignored.
  */
+
+/** 64 MiB: far above any Kong page, far below what would strain the process. */
+export const DEFAULT_BODY_SIZE_LIMIT = 64 * 1024 * 1024;
 
 /** Prometheus' defaults (`global.scrape_interval` 1m, `global.scrape_timeout` 10s). */
 export const DEFAULT_SCRAPE_INTERVAL_MS = 60_000;
@@ -82,6 +85,12 @@ const scrapeConfigInput = z.strictObject({
   /** false: a scraped `job`/`instance` (or static label) is kept as `exported_<name>`; true: the scraped one wins. */
   honor_labels: z.boolean().default(false),
   tls_config: tlsConfig.default({ insecure_skip_verify: false }),
+  /**
+   * Prometheus' key: a page larger than this once decompressed fails the scrape (a gzip bomb or a runaway
+   * exporter cannot fill memory). 0 = no limit, Prometheus' default; kongtel's is 64 MiB (a Kong page of
+   * 10 000 series is about 1.1 MiB).
+   */
+  body_size_limit: byteSize().default(DEFAULT_BODY_SIZE_LIMIT),
 });
 
 const globalConfig = z.strictObject({
@@ -142,6 +151,8 @@ export interface ScrapeConfig {
   readonly bearer_token?: string;
   readonly honor_labels: boolean;
   readonly tls_config: { readonly ca_file?: string; readonly insecure_skip_verify: boolean };
+  /** Bytes of a decompressed page; 0 = no limit. */
+  readonly body_size_limit: number;
 }
 
 export interface PrometheusReceiverConfig {

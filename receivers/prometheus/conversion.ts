@@ -10,8 +10,9 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { msToHrTime } from '../../core/index.js';
 import { toHistogram } from './histogram_buckets.js';
-import { PointLabels, sameSeries, seriesKey } from './labels.js';
-import { MAX_REPORTED_ERRORS, parseSampleValue, type MetricFamily, type ParsedPage, type ParseError, type Sample } from './parser.js';
+import { groupHistogram, groupSummary } from './series_groups.js';
+import { PointLabels, seriesKey } from './labels.js';
+import { ErrorList, type MetricFamily, type ParsedPage, type ParseError } from './exposition.js';
 import type { TargetResources } from './resources.js';
 import type { StartTimes } from './start_times.js';
 
@@ -44,25 +45,6 @@ export interface ConversionResult {
   readonly errorCount: number;
 }
 
-interface HistogramSeries {
-  readonly labels: readonly string[];
-  readonly line: number;
-  readonly bounds: number[];
-  readonly cumulative: number[];
-  sum: number | undefined;
-  count: number | undefined;
-  timestampMs: number | undefined;
-  problem: string | undefined;
-}
-
-interface SummarySeries {
-  readonly labels: readonly string[];
-  readonly quantiles: Sample[];
-  sum: number | undefined;
-  count: number | undefined;
-  timestampMs: number | undefined;
-}
-
 /** Points of one metric, by the resource they belong to (nearly always just the target's). */
 class PointsByResource<T> {
   readonly byResource = new Map<Resource, DataPoint<T>[]>();
@@ -74,20 +56,12 @@ class PointsByResource<T> {
   }
 }
 
-function labelValue(labels: readonly string[], name: string): string | undefined {
-  for (let k = 0; k < labels.length; k += 2) if (labels[k] === name) return labels[k + 1];
-  return undefined;
-}
-
 const TAG_COUNTER = '\u0002c';
 const TAG_GAUGE = '\u0002g';
-const TAG_HISTOGRAM = '\u0002h';
-const TAG_SUMMARY = '\u0002s';
 
 class PageConverter {
   private readonly metrics = new Map<Resource, MetricData[]>();
-  private readonly errors: ParseError[] = [];
-  private errorCount = 0;
+  private readonly errors = new ErrorList();
   private points = 0;
   private readonly at: HrTime;
 
@@ -121,12 +95,11 @@ class PageConverter {
     for (const [resource, metrics] of this.metrics) {
       if (metrics.length > 0) resourceMetrics.push({ resource, scopeMetrics: [{ scope: { ...SCOPE }, metrics }] });
     }
-    return { resourceMetrics, points: this.points, errors: this.errors, errorCount: this.errorCount };
+    return { resourceMetrics, points: this.points, errors: this.errors.list, errorCount: this.errors.count };
   }
 
   private error(line: number, message: string): void {
-    this.errorCount++;
-    if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push({ line, message });
+    this.errors.add(line, message);
   }
 
   private endMs(timestampMs: number | undefined): number {
@@ -168,32 +141,7 @@ class PageConverter {
   }
 
   private histogram(f: MetricFamily): void {
-    const series = new Map<string, HistogramSeries>();
-    const prefix = f.name + TAG_HISTOGRAM;
-    let h: HistogramSeries | undefined;
-    for (const s of f.samples) {
-      // A series' buckets, _sum and _count come one after the other: key only when the labels change.
-      if (h === undefined || !sameSeries(h.labels, s.labels, 'le')) {
-        const key = seriesKey(prefix, s.labels, 'le');
-        h = series.get(key);
-        if (h === undefined) {
-          h = { labels: s.labels, line: s.line, bounds: [], cumulative: [], sum: undefined, count: undefined, timestampMs: undefined, problem: undefined };
-          series.set(key, h);
-        }
-      }
-      h.timestampMs ??= s.timestampMs;
-      if (s.suffix === '_sum') h.sum = s.value;
-      else if (s.suffix === '_count') h.count = s.value;
-      else {
-        const le = labelValue(s.labels, 'le');
-        const bound = le === undefined ? NaN : parseSampleValue(le);
-        if (Number.isNaN(bound)) h.problem ??= `line ${s.line}: a bucket needs an le label holding a number or +Inf`;
-        else {
-          h.bounds.push(bound);
-          h.cumulative.push(s.value);
-        }
-      }
-    }
+    const series = groupHistogram(f, this.errors);
     const out = new PointsByResource<Histogram>();
     for (const [key, h] of series) {
       const value = h.problem === undefined ? toHistogram(h) : h.problem;
@@ -218,37 +166,24 @@ class PageConverter {
   }
 
   private summary(f: MetricFamily): void {
-    const series = new Map<string, SummarySeries>();
-    const prefix = f.name + TAG_SUMMARY;
-    for (const s of f.samples) {
-      const key = seriesKey(prefix, s.labels, 'quantile');
-      let q = series.get(key);
-      if (q === undefined) {
-        q = { labels: s.labels, quantiles: [], sum: undefined, count: undefined, timestampMs: undefined };
-        series.set(key, q);
-      }
-      q.timestampMs ??= s.timestampMs;
-      if (s.suffix === '_sum') q.sum = s.value;
-      else if (s.suffix === '_count') q.count = s.value;
-      else if (labelValue(s.labels, 'quantile') === undefined) this.error(s.line, `${f.name}: a summary sample needs a quantile label: ignored`);
-      else q.quantiles.push(s);
-    }
+    const series = groupSummary(f, this.errors);
     const quantiles = new PointsByResource<number>();
     const sums = new PointsByResource<number>();
     const counts = new PointsByResource<number>();
     for (const [key, q] of series) {
-      const end = this.endTime(q.timestampMs);
       for (const s of q.quantiles) {
         const r = this.t.labels.resolve(s.labels, undefined);
         const qEnd = this.endTime(s.timestampMs);
         quantiles.add(this.t.resources.for(r.job, r.instance), { startTime: qEnd, endTime: qEnd, attributes: r.attributes, value: s.value });
       }
-      if (q.sum === undefined && q.count === undefined) continue;
-      const start = this.t.startTimes.cumulative(key, q.count ?? q.sum ?? 0, this.endMs(q.timestampMs)) ?? end;
+      // _sum and _count share one start (a reset of the count resets both); each keeps its own time.
+      const total = q.count ?? q.sum;
+      if (total === undefined) continue;
+      const start = this.t.startTimes.cumulative(key, total.value, this.endMs(total.timestampMs)) ?? this.endTime(total.timestampMs);
       const r = this.t.labels.resolve(q.labels, 'quantile');
       const resource = this.t.resources.for(r.job, r.instance);
-      if (q.sum !== undefined) sums.add(resource, { startTime: start, endTime: end, attributes: r.attributes, value: q.sum });
-      if (q.count !== undefined) counts.add(resource, { startTime: start, endTime: end, attributes: r.attributes, value: q.count });
+      if (q.sum !== undefined) sums.add(resource, { startTime: start, endTime: this.endTime(q.sum.timestampMs), attributes: r.attributes, value: q.sum.value });
+      if (q.count !== undefined) counts.add(resource, { startTime: start, endTime: this.endTime(q.count.timestampMs), attributes: r.attributes, value: q.count.value });
     }
     this.emitGauge(f.name, f, quantiles);
     this.emitSum(`${f.name}_sum`, f, sums);

@@ -7,7 +7,7 @@ import type { ScrapeTarget } from './target.js';
 import type { FailureReason } from './telemetry.js';
 
 export type FetchResult =
-  | { readonly ok: true; readonly body: string }
+  | { readonly ok: true; readonly body: Buffer }
   | { readonly ok: false; readonly reason: FailureReason; readonly detail: string };
 
 /** What Prometheus asks for when it wants the text format; Kong's plugin answers it. */
@@ -87,8 +87,19 @@ export class PageFetcher {
           return;
         }
         const chunks: Buffer[] = [];
-        body.on('data', (c: Buffer) => chunks.push(c));
-        body.on('end', () => finish({ ok: true, body: Buffer.concat(chunks).toString('utf8') }));
+        let size = 0;
+        body.on('data', (c: Buffer) => {
+          size += c.length;
+          if (t.bodySizeLimit > 0 && size > t.bodySizeLimit) {
+            req.destroy();
+            body.destroy();
+            finish({ ok: false, reason: 'body_size', detail: `the page is larger than body_size_limit (${t.bodySizeLimit} bytes once decompressed)` });
+            return;
+          }
+          chunks.push(c);
+        });
+        // Bytes, not text: the parser must see which bytes are not UTF-8 (decoding would hide them).
+        body.on('end', () => finish({ ok: true, body: Buffer.concat(chunks) }));
         res.on('error', broken);
         res.on('close', () => {
           if (!res.complete) broken({ name: 'Error', message: 'the connection closed before the body ended', code: 'ECONNRESET' });

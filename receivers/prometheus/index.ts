@@ -5,7 +5,8 @@ import { PrometheusReceiver } from './receiver.js';
 export type { PrometheusReceiverConfig, ScrapeConfig } from './config.js';
 export { prometheusReceiverConfigSchema } from './config.js';
 export { PrometheusReceiver } from './receiver.js';
-export { parseExposition, type MetricFamily, type ParsedPage, type Sample } from './parser.js';
+export type { MetricFamily, ParsedPage, Sample } from './exposition.js';
+export { parseExposition, parsePage } from './parser.js';
 export { ScrapeMetric } from './telemetry.js';
 
 /** Scrapes Prometheus text-format pages (Kong's Prometheus plugin on the Status API) into cumulative metrics. */

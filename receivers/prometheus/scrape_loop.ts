@@ -13,7 +13,8 @@ import {
 import { convertPage, type ConversionTarget } from './conversion.js';
 import { PageFetcher } from './http_fetch.js';
 import { PointLabels } from './labels.js';
-import { parseExposition, type ParseError } from './parser.js';
+import type { ParseError } from './exposition.js';
+import { parsePage } from './parser.js';
 import { TargetResources } from './resources.js';
 import { StartTimes } from './start_times.js';
 import { targetUrl, type ScrapeTarget } from './target.js';
@@ -114,7 +115,12 @@ export class ScrapeLoop {
       this.fail(fetched.reason, fetched.detail, began);
       return;
     }
-    const page = parseExposition(fetched.body);
+    const page = parsePage(fetched.body);
+    if (page.fatal !== undefined) {
+      // As Prometheus: a sample it cannot read, or bytes that are not UTF-8, make the whole page untrusted.
+      this.fail('parse', `${describeError(page.fatal)} (Prometheus refuses such a page too; nothing of it is used)`, began);
+      return;
+    }
     if (page.sampleCount === 0 && page.errorCount > 0) {
       this.stats.parseErrors(page.errorCount);
       this.fail('parse', `no valid sample in the page (${describeError(page.errors[0])})`, began);

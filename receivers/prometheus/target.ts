@@ -14,6 +14,8 @@ export interface ScrapeTarget {
   readonly path: string;
   readonly intervalMs: number;
   readonly timeoutMs: number;
+  /** Largest decompressed page in bytes; 0 = no limit. */
+  readonly bodySizeLimit: number;
   /** Time after start-up of the first scrape, so the targets of a job do not all fire at once. */
   readonly offsetMs: number;
   readonly honorLabels: boolean;
@@ -88,6 +90,7 @@ export async function resolveTargets(config: PrometheusReceiverConfig, where: st
         path: job.metrics_path,
         intervalMs: job.scrape_interval,
         timeoutMs: job.scrape_timeout,
+        bodySizeLimit: job.body_size_limit,
         offsetMs: Math.floor((job.scrape_interval * k) / jobTargets.length),
         honorLabels: job.honor_labels,
         staticLabels: t.labels,

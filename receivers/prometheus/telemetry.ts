@@ -13,7 +13,7 @@ export const ScrapeMetric = {
 } as const;
 
 /** Why a scrape gave no data (label `reason` of the failures counter). */
-export type FailureReason = 'connection' | 'timeout' | 'http_status' | 'decode' | 'parse';
+export type FailureReason = 'connection' | 'timeout' | 'http_status' | 'decode' | 'parse' | 'body_size';
 
 /** Why the pipeline did not take a scrape's points (label `reason` of the refused counter). */
 export type RefusedReason = 'back_pressure' | 'permanent' | 'error';

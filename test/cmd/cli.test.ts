@@ -101,4 +101,32 @@ service:
     expect(r.stdout).not.toContain('literal-token-in-file');
     expect(r.stdout).not.toContain('10.1.2.3');
   });
+
+  it('print-config redacts credentials in URL userinfo and query, and keeps keys that only look like secrets', () => {
+    const f = configFile(`
+receivers:
+  kong_http_log:
+    endpoint: 127.0.0.1:8080
+processors:
+  kong_metrics:
+    token_usage_as: histogram
+exporters:
+  otlphttp:
+    endpoint: https://instance-42:glc_PASSWORD_in_url@otlp-gateway.grafana.net/otlp
+  otlphttp/b:
+    metrics_endpoint: https://TOKEN_AS_USER@backend.example/v1/metrics?api_key=KEY_IN_QUERY&region=eu
+service:
+  pipelines:
+    metrics:
+      receivers: [kong_http_log]
+      processors: [kong_metrics]
+      exporters: [otlphttp, otlphttp/b]
+`);
+    const r = kongtel(['print-config', '--config', f]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('endpoint: https://[REDACTED]@otlp-gateway.grafana.net/otlp');
+    expect(r.stdout).toContain('metrics_endpoint: https://[REDACTED]@backend.example/v1/metrics?api_key=[REDACTED]&region=eu');
+    expect(r.stdout).toContain('token_usage_as: histogram');
+    for (const secret of ['glc_PASSWORD_in_url', 'TOKEN_AS_USER', 'KEY_IN_QUERY', 'instance-42']) expect(r.stdout + r.stderr).not.toContain(secret);
+  });
 });

@@ -81,7 +81,7 @@ describe('otlphttp: log positions in the persistent queue', () => {
     // Every request delivered and deleted: covered.json remembers.
     const third = await exporter(storage, s.endpoint);
     expect(Object.fromEntries(third.exporter.coveredPositions())).toEqual({ [A]: 250, [B]: 40 });
-    expect(JSON.parse(await readFile(join(storage, 'otlphttp', 'covered.json'), 'utf8'))).toEqual({ version: 1, covered: { [A]: 250, [B]: 40 } });
+    expect(JSON.parse(await readFile(join(storage, 'otlphttp', 'covered.json'), 'utf8'))).toEqual({ version: 1, covered: { [A]: 250, [B]: 40 }, through_seq: 3 });
     // Positions never go back, whatever order requests come in.
     await third.exporter.consume(batch(4, [{ source: A, position: 200 }]));
     expect(third.exporter.coveredPositions().get(A)).toBe(250);
@@ -106,7 +106,20 @@ describe('otlphttp: log positions in the persistent queue', () => {
     expect(JSON.parse(await readFile(join(storage, 'otlphttp', 'covered.json'), 'utf8')).covered[A]).toBe(500);
   });
 
-  it('an unreadable covered.json is reported and ignored (the queue files still count)', async () => {
+  it('covered.json lists positions through an older request only: the newer file still restores its position', async () => {
+    const storage = await tempDir();
+    const s = await backend();
+    await s.server.goDown();
+    const first = await exporter(storage, s.endpoint);
+    await first.exporter.consume(batch(1, [{ source: A, position: 500 }]));
+    await first.exporter.shutdown();
+    // The crash fell between request 1's rename and covered.json: it lists requests up to 0 only.
+    await writeFile(join(storage, 'otlphttp', 'covered.json'), JSON.stringify({ version: 1, covered: { [A]: 10 }, through_seq: 0 }));
+    const second = await exporter(storage, s.endpoint);
+    expect(second.exporter.coveredPositions().get(A)).toBe(500);
+  });
+
+  it('an unreadable covered.json is reported, moved aside (never overwritten) and ignored (the queue files still count)', async () => {
     const storage = await tempDir();
     const s = await backend();
     const first = await exporter(storage, s.endpoint);
@@ -114,7 +127,9 @@ describe('otlphttp: log positions in the persistent queue', () => {
     await writeFile(join(storage, 'otlphttp', 'covered.json'), '{"version":1,"cov');
     const second = await exporter(storage, s.endpoint);
     expect(second.exporter.coveredPositions().size).toBe(0);
-    expect(second.lines.some((l) => l.level === 50 && l.msg.includes('unreadable covered.json'))).toBe(true);
+    const logged = second.lines.find((l) => l.level === 50 && l.msg.includes('unreadable covered.json'));
+    expect(logged?.moved_to).toMatch(/covered\.json\.corrupt-\d{8}T\d{6}\.\d{3}Z$/);
+    expect(await readFile(String(logged?.moved_to), 'utf8')).toBe('{"version":1,"cov');
   });
 
   it('without a persistent queue nothing is recorded', async () => {

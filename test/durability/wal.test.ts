@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -189,6 +190,36 @@ describe('write-ahead log', () => {
     const r = await reopen(dir, undefined);
     expect(r.replayed).toEqual([]);
     expect(await readdir(dir)).toEqual([segmentName(SEGMENT_MAGIC.length)]);
+  });
+
+  it('a FIFO, a directory and a symbolic link named like segments are skipped with a line naming each, never opened', async () => {
+    const dir = await tempDir();
+    const first = wal(dir);
+    await first.w.open(undefined, () => undefined);
+    await first.w.append(Buffer.from('kept'), 'kept');
+    await first.w.close();
+    execFileSync('mkfifo', [join(dir, segmentName(1_000_000))]);
+    await mkdir(join(dir, segmentName(2_000_000)));
+    await symlink(join(dir, segmentName(0)), join(dir, segmentName(3_000_000)));
+    // The old open read the FIFO and never returned.
+    const r = await Promise.race([reopen(dir, undefined), new Promise<never>((_, no) => setTimeout(() => no(new Error('open hung')), 10_000).unref())]);
+    expect(r.replayed.map((x) => x.text)).toEqual(['kept']);
+    const skipped = r.lines.filter((l) => l.level === 40 && l.msg.includes('not a regular file')).map((l) => [l.file, l.kind]);
+    expect(skipped.sort()).toEqual([
+      [join(dir, segmentName(1_000_000)), 'FIFO'],
+      [join(dir, segmentName(2_000_000)), 'directory'],
+      [join(dir, segmentName(3_000_000)), 'symbolic link'],
+    ]);
+  });
+
+  it('a segment far larger than the log writes is refused unread, naming the file and the fix', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, segmentName(0)), Buffer.alloc(5000));
+    const w = new WriteAheadLog<string>({ dir, logger: pino({ level: 'silent' }), where: 'processors.kong_metrics.storage', segmentBytes: 1024, maxPendingBytes: 1024, onCommit: () => undefined });
+    logs.push(w);
+    await expect(w.open(undefined, () => undefined)).rejects.toThrow(
+      `${join(dir, segmentName(0))}: "${join(dir, segmentName(0))}" is 5000 bytes, more than the 4096 bytes it can be: it is not one kongtel wrote; move it out of the directory (EFBIG)`,
+    );
   });
 
   it('a failed write is refused with back-pressure and leaves nothing to replay; the log works again once the disk does', async () => {

@@ -34,7 +34,7 @@ let p: FuzzPipeline;
 let agent: http.Agent;
 const watchdog = new Watchdog();
 /**
- * The OTLP receiver's timeouts are fixed (10 s for the headers; it has no config keys), so its slowloris
+ * The OTLP receiver runs with its default timeouts (10 s for the headers), so its slowloris
  * runs from the start, alongside the other tests, and is checked last.
  */
 let otlpSlowloris: Promise<RawExchange>;
@@ -299,7 +299,7 @@ describe('otlp: hostile bodies', () => {
 });
 
 describe('otlp: slow connections are cut', () => {
-  it('slowloris headers (one byte per 500 ms) are cut by the fixed 10 s headers timeout: 408', { timeout: 20_000 }, async () => {
+  it('slowloris headers (one byte per 500 ms) are cut by the default 10 s read_header_timeout: 408', { timeout: 20_000 }, async () => {
     const exchange = await otlpSlowloris;
     expect(exchange.closed).toBe(true);
     expect(exchange.status).toBe(408);

@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import pino from 'pino';
 import {
   BackPressureError,
   type Batch,
@@ -7,6 +9,7 @@ import {
   type ComponentKind,
   type Consumer,
   type Host,
+  type Logger,
   SelfTelemetry,
   silentLogger,
   systemClock,
@@ -42,4 +45,16 @@ export class CapturingConsumer implements Consumer {
     if (this.fail) throw this.fail;
     this.batches.push(batch);
   }
+}
+
+/** A debug-level logger that keeps every line it writes, parsed, for tests that check what was logged. */
+export function capturingLogger(): { logger: Logger; logs: Record<string, unknown>[] } {
+  const logs: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug' }, stream), logs };
 }

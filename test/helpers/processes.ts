@@ -90,11 +90,15 @@ export interface PrometheusServer {
   stop(): Promise<void>;
 }
 
-/** A real Prometheus (Debian package) scraping the given targets every second. */
-export async function startPrometheus(targets: readonly string[], scrapeInterval = '1s'): Promise<PrometheusServer> {
+/**
+ * A real Prometheus (Debian package) scraping the given targets every second, as job `kongtel`; or, with
+ * `scrapeConfigs` (YAML list items, indented by two spaces), scraping what those say.
+ */
+export async function startPrometheus(targets: readonly string[], scrapeInterval = '1s', scrapeConfigs?: string): Promise<PrometheusServer> {
   const dir = tempDir('prometheus');
   const port = await freePort();
-  const config = `global:\n  scrape_interval: ${scrapeInterval}\n  evaluation_interval: ${scrapeInterval}\nscrape_configs:\n  - job_name: kongtel\n    static_configs:\n      - targets: [${targets.map((t) => `"${t}"`).join(', ')}]\n`;
+  const jobs = scrapeConfigs ?? `  - job_name: kongtel\n    static_configs:\n      - targets: [${targets.map((t) => `"${t}"`).join(', ')}]\n`;
+  const config = `global:\n  scrape_interval: ${scrapeInterval}\n  evaluation_interval: ${scrapeInterval}\nscrape_configs:\n${jobs}`;
   writeFileSync(join(dir, 'prometheus.yml'), config);
   const p = runProcess('prometheus', [
     `--config.file=${join(dir, 'prometheus.yml')}`,

@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 
 /**
  * Segment files are named by the log position of their first byte (Kafka's scheme), so positions are
@@ -26,19 +25,4 @@ export function segmentStarts(names: readonly string[]): number[] {
     if (m) out.push(Number(m[1]));
   }
   return out.sort((a, b) => a - b);
-}
-
-/** fsyncs a directory so a file created (or renamed) in it survives a power cut. */
-export async function syncDirectory(dir: string): Promise<void> {
-  let fh;
-  try {
-    fh = await open(dir, 'r');
-    await fh.sync();
-  } catch (err) {
-    // Some platforms cannot open or fsync a directory; the file itself was fsync'd.
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL') throw err;
-  } finally {
-    await fh?.close();
-  }
 }

@@ -1,8 +1,9 @@
-import { type FileHandle, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BackPressureError, errorMessage, type Logger } from '../../../core/index.js';
+import { BackPressureError, diskProblem, errorMessage, forEachEntry, type Logger, readRegularFile } from '../../../core/index.js';
 import { recordHeader, RECORD_HEADER_BYTES, scanSegment, SEGMENT_MAGIC } from './wal-record.js';
-import { type Segment, segmentName, segmentStarts, syncDirectory } from './segments.js';
+import { syncDirectory } from '../../../core/index.js';
+import { type Segment, segmentName, segmentStarts } from './segments.js';
 
 /**
  * A write-ahead log with group commit: `append()` resolves once its record is on disk (fdatasync), and
@@ -91,7 +92,9 @@ export class WriteAheadLog<T> {
   async open(covered: number | undefined, replay: ReplayRecord): Promise<OpenResult> {
     const dir = this.o.dir;
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const starts = segmentStarts(await readdir(dir));
+    const starts = await this.segmentFiles();
+    // The largest segment this log writes: one group past segmentBytes. Bigger is not ours to read whole.
+    const maxBytes = Math.min(2 ** 31 - 1, 2 * (this.segmentBytes + this.maxPendingBytes));
     let replayed = 0;
     let skipped = 0;
     let truncatedBytes = 0;
@@ -99,7 +102,12 @@ export class WriteAheadLog<T> {
     for (let i = 0; i < starts.length; i++) {
       const start = starts[i];
       const path = join(dir, segmentName(start));
-      const data = await readFile(path);
+      let data: Buffer;
+      try {
+        data = await readRegularFile(path, { followSymlinks: false, maxBytes });
+      } catch (err) {
+        throw new Error(`${path}: ${diskProblem(err)}`);
+      }
       const scan = scanSegment(data);
       for (const r of scan.records) {
         const at = start + r.end;
@@ -142,6 +150,21 @@ export class WriteAheadLog<T> {
     // record outlives a lost log directory).
     await this.createSegment(Math.max(end, covered ?? 0));
     return { replayed, skipped, truncatedBytes };
+  }
+
+  /**
+   * The start positions of the segment files, oldest first, streamed from the directory. Entries named
+   * like segments that are not regular files are skipped with a log line, never opened: a FIFO would
+   * block start-up forever.
+   */
+  private async segmentFiles(): Promise<number[]> {
+    const names: string[] = [];
+    await forEachEntry(this.o.dir, (name, kind) => {
+      if (segmentStarts([name]).length === 0) return;
+      if (kind === 'file') names.push(name);
+      else this.o.logger.warn({ where: this.o.where, file: join(this.o.dir, name), kind }, 'kong_metrics: skipping an entry of the write-ahead log directory that is not a regular file (remove it)');
+    });
+    return segmentStarts(names);
   }
 
   append(payload: Buffer, item: T): Promise<void> {

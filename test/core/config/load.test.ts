@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, formatIssue, loadConfigFile, parseConfig } from '../../../core/index.js';
+import { z } from 'zod';
+import { ConfigError, formatIssue, loadConfigFile, parseConfig, type ProcessorFactory, type ReceiverFactory } from '../../../core/index.js';
 import { FAKE_FACTORIES } from '../../helpers/fake-factories.js';
 
 const dir = new URL('../../testdata/config/', import.meta.url).pathname;
@@ -125,5 +126,41 @@ service:
     });
     expect(ok.components.receivers.get('otlp')?.config).toEqual({ endpoint: '0.0.0.0:8080', path: '123' });
     expect(ok.components.processors.get('batch')?.config).toEqual({ timeout: 200, send_batch_size: 500 });
+  });
+});
+
+describe('failures inside the checks themselves are config errors', () => {
+  const throwingSchema = z.strictObject({ path: z.string().refine((v) => {
+      throw new Error(`bug with ${v} near https://user:hunter2@backend`);
+    }), });
+  const throwingReceiver: ReceiverFactory = { ...(FAKE_FACTORIES[0] as ReceiverFactory), type: 'broken', configSchema: throwingSchema };
+  const throwingProcessor: ProcessorFactory = {
+    ...(FAKE_FACTORIES.find((f) => f.type === 'batch') as ProcessorFactory),
+    type: 'durable',
+    logPositionsKey: () => {
+      throw new TypeError('hook bug');
+    },
+  };
+  const factories = [...FAKE_FACTORIES, throwingReceiver, throwingProcessor];
+
+  it("a component schema that throws: an error at the component's key path, credentials and env values scrubbed", () => {
+    const text = 'receivers: { broken: { path: "${env:P}" } }\nexporters: { prometheus: }\nservice: { pipelines: { metrics: { receivers: [broken], exporters: [prometheus] } } }\n';
+    let thrown: unknown;
+    try {
+      parseConfig(text, 'x.yaml', factories, { P: 'value-from-env' });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).issues.map(formatIssue)).toEqual([
+      'receivers.broken: could not be checked (Error: bug with ${env:P} near https://[REDACTED]@backend); this is a bug in kongtel, please report it',
+    ]);
+  });
+
+  it('a factory hook that throws during the graph check: an error at the pipeline', () => {
+    const text = 'receivers: { otlp: }\nprocessors: { durable: }\nexporters: { prometheus: }\nservice: { pipelines: { metrics: { receivers: [otlp], processors: [durable], exporters: [prometheus] } } }\n';
+    expect(() => parseConfig(text, 'x.yaml', factories, {})).toThrow(
+      'service.pipelines.metrics: could not be checked (hook bug); this is a bug in kongtel, please report it',
+    );
   });
 });

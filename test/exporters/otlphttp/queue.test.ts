@@ -33,6 +33,11 @@ async function until(cond: () => boolean, what: string, ms = 5000): Promise<void
 }
 
 const ID = { exporter: 'otlphttp' };
+
+/** The request files in a queue directory (covered.json beside them is the queue's own bookkeeping). */
+async function requestFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => f.endsWith('.req'));
+}
 /** The persistent queue keeps each exporter's requests in a folder named after its id. */
 const QUEUE_DIR = 'otlphttp';
 
@@ -90,7 +95,7 @@ describe('otlphttp sending queue', () => {
         expect((await readdir(join(storage, QUEUE_DIR))).filter((f) => f.endsWith('.req'))).toHaveLength(i);
       }
       await first.exporter.shutdown();
-      expect(await readdir(join(storage, QUEUE_DIR))).toHaveLength(5);
+      expect(await requestFiles(join(storage, QUEUE_DIR))).toHaveLength(5);
       expect(first.telemetry.value(SelfMetric.exporterSendFailedMetricPoints, { ...ID, reason: 'shutdown' })).toBe(0);
 
       await s.server.comeUp();
@@ -101,7 +106,7 @@ describe('otlphttp sending queue', () => {
 
       expect(s.requests.map((q) => q.status)).toEqual([200, 200, 200, 200, 200]);
       expect(s.received.points('m').map((p) => p.value)).toEqual([1, 2, 3, 4, 5]);
-      expect(await readdir(join(storage, QUEUE_DIR))).toEqual([]);
+      expect(await requestFiles(join(storage, QUEUE_DIR))).toEqual([]);
       expect(second.telemetry.value(SelfMetric.exporterSentMetricPoints, ID)).toBe(5);
     });
 
@@ -136,7 +141,7 @@ describe('otlphttp sending queue', () => {
       expect(s.requests.map((q) => q.status)).toEqual([200, 200, 200, 200]);
       expect(s.received.total('m')).toBe(100);
       expect(s.received.points('m').map((p) => p.value).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([10, 20, 30, 40]);
-      expect(await readdir(dir)).toEqual([]);
+      expect(await requestFiles(dir)).toEqual([]);
       expect(restarted.lines.filter((l) => l.level === ERROR).map((l) => l.problem)).toEqual(['truncated (5 of 1000 body bytes)']);
       expect(restarted.lines.some((l) => l.msg.startsWith('removed unfinished queue files'))).toBe(true);
     });
@@ -146,7 +151,7 @@ describe('otlphttp sending queue', () => {
       await writeFile(join(storage, 'file'), 'not a directory');
       const h = harness({ endpoint: 'http://127.0.0.1:9/', sending_queue: { storage: join(storage, 'file') } });
       await expect(h.exporter.start(runningHost)).rejects.toThrow(
-        /^exporters\.otlphttp\.sending_queue\.storage: cannot use ".*file" for the persistent queue \(.*\); make it a writable directory$/,
+        /^exporters\.otlphttp\.sending_queue\.storage: cannot use ".*file" for the persistent queue: cannot create the directory .*file\/otlphttp: a part of the path is a file, not a directory: point the key at a directory \(ENOTDIR\)$/,
       );
     });
   });

@@ -9,7 +9,7 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
-import { FLAG_NO_RECORDED_VALUE, ManualClock, metricBatch, msToHrTime, SelfTelemetry, type MetricBatch } from '../../../core/index.js';
+import { FLAG_NO_RECORDED_VALUE, ManualClock, metricBatch, msToHrTime, SelfTelemetry, type Logger, type MetricBatch } from '../../../core/index.js';
 import { prometheusConfigSchema, prometheusExporterFactory, PrometheusExporter } from '../../../exporters/prometheus/index.js';
 import { testContext } from '../../helpers/context.js';
 
@@ -121,11 +121,12 @@ export interface Harness {
 }
 
 /** An exporter with a ManualClock, not listening (call `start` for HTTP tests). */
-export function harness(config: Record<string, unknown> = {}, id = 'prometheus'): Harness {
+export function harness(config: Record<string, unknown> = {}, id = 'prometheus', opts: { logger?: Logger } = {}): Harness {
   const clock = new ManualClock(T0);
   const telemetry = new SelfTelemetry();
   const parsed = prometheusConfigSchema.parse({ endpoint: '127.0.0.1:0', ...config });
-  const exporter = prometheusExporterFactory.create(parsed, testContext(id, 'exporter', { clock, telemetry }));
+  const ctx = testContext(id, 'exporter', { clock, telemetry });
+  const exporter = prometheusExporterFactory.create(parsed, opts.logger ? { ...ctx, logger: opts.logger } : ctx);
   if (!(exporter instanceof PrometheusExporter)) throw new Error('factory did not build a PrometheusExporter');
   return { exporter, clock, telemetry };
 }

@@ -18,9 +18,14 @@ const DEFAULTS = {
   add_metric_suffixes: true,
   resource_to_telemetry_conversion: { enabled: false },
   metric_expiration: 300_000,
+  max_streams: 100_000,
   naming: 'otel',
   without_target_info: false,
   without_scope_info: false,
+  read_timeout: 30_000,
+  read_header_timeout: 10_000,
+  idle_timeout: 65_000,
+  max_connections: 4096,
 };
 
 describe('prometheus exporter config', () => {
@@ -42,9 +47,16 @@ describe('prometheus exporter config', () => {
       add_metric_suffixes: false,
       resource_to_telemetry_conversion: { enabled: true },
       metric_expiration: 90_000,
+      max_streams: 20_000,
       naming: 'kong',
       without_target_info: true,
       without_scope_info: true,
+      auth: { bearer_token: 'scrape-token', basic: { username: 'prometheus', password: 'scrape-password' } },
+      tls: { cert_file: '/etc/kongtel/metrics.crt', key_file: '/etc/kongtel/metrics.key' },
+      read_timeout: 20_000,
+      read_header_timeout: 5_000,
+      idle_timeout: 120_000,
+      max_connections: 64,
     });
   });
 
@@ -85,6 +97,6 @@ describe('prometheus exporter config', () => {
         checked++;
       }
     }
-    expect(checked).toBe(2);
+    expect(checked).toBe(3);
   });
 });

@@ -74,9 +74,20 @@ describe('GET /metrics on a real loopback socket', () => {
     expect(reply.status).toBe(status);
     if (status === 405) expect(reply.headers.allow).toBe('GET, HEAD');
     if (method === 'HEAD') {
+      // The headers a GET gets, without rendering the page (so without its length, as RFC 9110 allows).
       expect(reply.body.length).toBe(0);
-      expect(Number(reply.headers['content-length'])).toBe(Buffer.byteLength(BODY));
+      expect(reply.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+      expect(reply.headers['content-length']).toBeUndefined();
     }
+  });
+
+  it('label values that differ only in ill-formed UTF-16 are one series on the wire, not a duplicate', async () => {
+    const { exporter } = await serving();
+    await exporter.consume(
+      batchOf(sum('lone', '', [{ attrs: { v: '\uD800' }, value: 1 }, { attrs: { v: '\uDC00' }, value: 2 }, { attrs: { v: '\uFFFD' }, value: 4 }], { temporality: 'delta' })),
+    );
+    const lines = (await httpCall(exporter.address.port, '/metrics')).body.toString('utf8').split('\n').filter((l) => l.startsWith('lone_total'));
+    expect(lines).toEqual(['lone_total{v="\uFFFD",job="kongtel",instance="pod-1"} 7']);
   });
 
   it('a taken port fails start-up with the key and the fix', async () => {

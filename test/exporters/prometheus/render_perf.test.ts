@@ -3,25 +3,46 @@ import { describe, expect, it } from 'vitest';
 import { batchOf, harness, histogram, samples, sum, type PointSpec } from './builders.js';
 import { HTTP_LATENCY_BOUNDS, observed } from './kong_fixture.js';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
+import type { PrometheusExporter } from '../../../exporters/prometheus/index.js';
 
 /**
- * The renderer's budget: a scrape of 10 000 series well under 50 ms, encoded body included. Timings are
- * logged; the assertion takes the fastest of several runs, because the cores are shared with other work
- * and the slow runs measure the neighbours rather than the renderer.
+ * The renderer's budget: a page of 10 000 series rendered well under 100 ms in all, and no chunk (the
+ * longest the event loop is held while `/metrics` streams) over 10 ms, encoded bytes included. Timings
+ * are logged; the assertion takes the fastest of several runs, because the cores are shared with other
+ * work and the slow runs measure the neighbours rather than the renderer.
  */
 
-function timed(fn: () => string, runs = 9): { best: number; median: number; text: string } {
+interface Timing {
+  best: number;
+  median: number;
+  /** The longest chunk of the fastest run. */
+  chunk: number;
+  text: string;
+}
+
+async function timed(exporter: PrometheusExporter, runs = 9): Promise<Timing> {
   let text = '';
-  const times: number[] = [];
+  const runsTimed: { total: number; chunk: number }[] = [];
   for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    text = fn();
-    // What the server sends: the encoded body (this is also where V8 flattens the string).
-    Buffer.from(text, 'utf8');
-    times.push(performance.now() - t);
+    const chunks = await exporter.page();
+    let total = 0;
+    let longest = 0;
+    text = '';
+    for (;;) {
+      const t = performance.now();
+      const r = chunks.next();
+      if (r.done) break;
+      // What the server sends: the encoded chunk (this is also where V8 flattens the string).
+      Buffer.from(r.value, 'utf8');
+      const took = performance.now() - t;
+      total += took;
+      longest = Math.max(longest, took);
+      text += r.value;
+    }
+    runsTimed.push({ total, chunk: longest });
   }
-  times.sort((a, b) => a - b);
-  return { best: times[0], median: times[Math.floor(runs / 2)], text };
+  runsTimed.sort((a, b) => a.total - b.total);
+  return { best: runsTimed[0].total, median: runsTimed[Math.floor(runs / 2)].total, chunk: Math.min(...runsTimed.map((r) => r.chunk)), text };
 }
 
 const attrs = (i: number) => ({
@@ -43,13 +64,14 @@ describe('render performance', () => {
     const t1 = performance.now();
     await exporter.consume(batchOf(sum('http.server.request.count', '{request}', points.map((p) => ({ ...p, value: p.value + 1, at: 1_700_000_010_000 })))));
     const updateMs = performance.now() - t1;
-    const { best, median, text } = timed(() => exporter.scrape());
+    const { best, median, chunk, text } = await timed(exporter);
     console.log(
       `prometheus exporter: consume 10000 points creating series ${consumeMs.toFixed(1)} ms, updating them ${updateMs.toFixed(1)} ms; ` +
-        `render 10000 counter series best ${best.toFixed(2)} ms, median ${median.toFixed(2)} ms (${(text.length / 1e6).toFixed(2)} MB)`,
+        `render 10000 counter series best ${best.toFixed(2)} ms, median ${median.toFixed(2)} ms, longest chunk ${chunk.toFixed(2)} ms (${(text.length / 1e6).toFixed(2)} MB)`,
     );
     expect(samples(text)).toHaveLength(10_001); // + target_info
-    expect(best).toBeLessThan(50);
+    expect(best).toBeLessThan(100);
+    expect(chunk).toBeLessThan(10);
   });
 
   it('1 000 latency histograms (17 buckets each, 19 000 lines), both namings', async () => {
@@ -60,12 +82,13 @@ describe('render performance', () => {
         value: observed(HTTP_LATENCY_BOUNDS, [0.01, 0.2, (i % 50) / 10]),
       }));
       await exporter.consume(batchOf(histogram('kong.latency.total', 's', points)));
-      const { best, median, text } = timed(() => exporter.scrape());
+      const { best, median, chunk, text } = await timed(exporter);
       console.log(
-        `prometheus exporter: render 1000 histogram series (naming ${naming}) best ${best.toFixed(2)} ms, median ${median.toFixed(2)} ms (${(text.length / 1e6).toFixed(2)} MB)`,
+        `prometheus exporter: render 1000 histogram series (naming ${naming}) best ${best.toFixed(2)} ms, median ${median.toFixed(2)} ms, longest chunk ${chunk.toFixed(2)} ms (${(text.length / 1e6).toFixed(2)} MB)`,
       );
       expect(samples(text)).toHaveLength(1000 * 19 + 1);
-      expect(best).toBeLessThan(50);
+      expect(best).toBeLessThan(100);
+      expect(chunk).toBeLessThan(10);
     }
   });
 });

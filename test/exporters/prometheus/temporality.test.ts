@@ -178,6 +178,27 @@ describe('what cannot be kept', () => {
     expect(samples(exporter.scrape())).toEqual([`requests_total{a="2",${ID}} 4`]);
     expect(exporter.streamCount).toBe(1);
   });
+
+  it('a batch that ends a metric\'s only stream and starts another: the new stream is found again next time', async () => {
+    const { exporter } = harness(PLAIN);
+    await exporter.consume(batchOf(sum('requests', '', [{ attrs: { a: '1' }, value: 3 }])));
+    await exporter.consume(
+      batchOf(sum('requests', '', [{ attrs: { a: '1' }, value: 0, noRecordedValue: true, at: T0 + 1 }, { attrs: { a: '2' }, value: 5, at: T0 + 1 }])),
+    );
+    await exporter.consume(batchOf(sum('requests', '', [{ attrs: { a: '2' }, value: 7, at: T0 + 2 }])));
+    // Cumulative 5 then 7 is 7, not 12 (two streams of one series, the first one lost to the store).
+    expect(samples(exporter.scrape())).toEqual([`requests_total{a="2",${ID}} 7`]);
+    expect(exporter.streamCount).toBe(1);
+  });
+
+  it('a batch whose new stream\'s first point is invalid, then a valid new stream of the same metric', async () => {
+    const { exporter } = harness(PLAIN);
+    const nan = { attrs: { a: '1' }, value: NaN };
+    await exporter.consume(batchOf(sum('requests', '', [nan, { attrs: { a: '2' }, value: 5 }], { temporality: 'delta' })));
+    await exporter.consume(batchOf(sum('requests', '', [{ attrs: { a: '2' }, value: 2, at: T0 + 1 }], { temporality: 'delta' })));
+    expect(samples(exporter.scrape())).toEqual([`requests_total{a="2",${ID}} 7`]);
+    expect(exporter.streamCount).toBe(1);
+  });
 });
 
 class CollectingReader extends MetricReader {

@@ -7,6 +7,8 @@ import { HealthCheckExtension, healthCheckExtensionFactory } from '../../../exte
 import { formatUptime } from '../../../extensions/health_check/status.js';
 import { testContext } from '../../helpers/context.js';
 
+const DEFAULTS = { endpoint: '0.0.0.0:13133', path: '/', read_timeout: 10_000, read_header_timeout: 5_000, idle_timeout: 5_000, max_connections: 4096 };
+
 interface Reply {
   readonly status: number;
   readonly headers: http.IncomingHttpHeaders;
@@ -139,7 +141,7 @@ describe('health_check config', () => {
   const schema = healthCheckExtensionFactory.configSchema;
 
   it('defaults to 0.0.0.0:13133 and /', () => {
-    expect(schema.parse({})).toEqual({ endpoint: '0.0.0.0:13133', path: '/' });
+    expect(schema.parse({})).toEqual(DEFAULTS);
     expect(healthCheckExtensionFactory).toMatchObject({ kind: 'extension', type: 'health_check' });
   });
 
@@ -147,6 +149,8 @@ describe('health_check config', () => {
     { config: { endpoint: '13133' }, path: 'endpoint', says: 'must be host:port' },
     { config: { path: 'health' }, path: 'path', says: 'starting with "/"' },
     { config: { response_body: 'ok' }, path: '', says: 'Unrecognized key' },
+    { config: { max_connections: 0 }, path: 'max_connections', says: 'must be at least 1' },
+    { config: { read_timeout: '1s', read_header_timeout: '2s' }, path: 'read_header_timeout', says: 'must not exceed read_timeout' },
   ])('refuses $config', ({ config, path, says }) => {
     const result = schema.safeParse(config);
     const issue = result.error?.issues.find((i) => i.path.join('.') === path);
@@ -158,6 +162,6 @@ describe('health_check config', () => {
     const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
     expect(blocks).toHaveLength(1);
     const doc = parseYaml(blocks[0]) as { extensions: Record<string, unknown> };
-    expect(schema.parse(doc.extensions.health_check)).toEqual({ endpoint: '0.0.0.0:13133', path: '/' });
+    expect(schema.parse(doc.extensions.health_check)).toEqual(DEFAULTS);
   });
 });

@@ -12,7 +12,7 @@ import {
 import { cumulativeToDeltaFactory, type CumulativeToDeltaProcessor } from '../../../processors/cumulativetodelta/index.js';
 import { attributesHash, sameAttributes } from '../../../processors/cumulativetodelta/attribute-hash.js';
 import { type Baseline, type MetricStreams, StreamTable } from '../../../processors/cumulativetodelta/stream-table.js';
-import { RESETS, STREAMS_EVICTED, STREAMS_TRACKED } from '../../../processors/cumulativetodelta/telemetry.js';
+import { RESETS, STREAMS_EVICTED, STREAMS_LIMIT, STREAMS_TRACKED } from '../../../processors/cumulativetodelta/telemetry.js';
 import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
 import { batchOf, hist, histogramMetric, metricsOf, point, sumMetric, T0 } from './metrics.js';
 
@@ -68,6 +68,7 @@ describe('cumulativetodelta streams', () => {
     ]);
     expect(telemetry.value(STREAMS_EVICTED, { ...LABELS, reason: 'max_streams' })).toBe(2);
     expect(telemetry.value(STREAMS_TRACKED, LABELS)).toBe(2);
+    expect(telemetry.value(STREAMS_LIMIT, LABELS)).toBe(2);
     expect(telemetry.value(SelfMetric.processorDroppedMetricPoints, { ...LABELS, reason: 'initial' })).toBe(4);
   });
 

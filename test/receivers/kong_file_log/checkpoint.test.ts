@@ -1,7 +1,12 @@
-import { appendFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, chmodSync, chownSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { canMount, mountTmpfs } from '../../helpers/mount.js';
+import { freePort, KONGTEL_BIN } from '../../helpers/processes.js';
 import { ScriptedConsumer, append, ids, line, sleep, startReceiver, tempDir, until } from './harness.js';
+
+const isRoot = process.getuid?.() === 0;
 
 let dir: string;
 let storage: string;
@@ -115,7 +120,7 @@ describe('kong_file_log checkpoint', () => {
     }
   });
 
-  it('ignores an unreadable checkpoint with a warning that names it', async () => {
+  it('moves a damaged checkpoint aside (never overwrites it), logs where, and start_at applies', async () => {
     mkdirSync(storage);
     writeFileSync(join(storage, 'kong_file_log.json'), '{ not json');
     const log = join(dir, 'kong.log');
@@ -123,18 +128,142 @@ describe('kong_file_log checkpoint', () => {
     const h = await startReceiver({ include: [log], storage, start_at: 'beginning' });
     try {
       await until('2 entries', () => h.accepted() === 2);
-      const warning = h.logs.find((l) => l.level === 40);
-      expect(warning).toMatchObject({ checkpoint: join(storage, 'kong_file_log.json'), problem: 'it is not valid JSON' });
+      const error = h.logs.find((l) => l.level === 50);
+      expect(error).toMatchObject({ checkpoint: join(storage, 'kong_file_log.json'), problem: 'it is not valid JSON' });
+      expect(String(error?.moved_to)).toMatch(/kong_file_log\.json\.corrupt-\d{8}T\d{6}\.\d{3}Z$/);
+      expect(readFileSync(String(error?.moved_to), 'utf8')).toBe('{ not json');
     } finally {
       await h.receiver.shutdown();
     }
     expect(checkpoint()[0]).toMatchObject({ offset: statSync(log).size, lines: 2 });
   });
 
+  it.each([
+    ['a directory', (p: string) => mkdirSync(p), 'is a directory, not a regular file'],
+    ['a FIFO', (p: string) => execFileSync('mkfifo', [p]), 'is a FIFO, not a regular file'],
+  ])('refuses to start when the checkpoint is %s, naming it (and never blocks on it)', async (_what, make, says) => {
+    mkdirSync(storage);
+    const file = join(storage, 'kong_file_log.json');
+    make(file);
+    await expect(startReceiver({ include: [join(dir, '*.log')], storage })).rejects.toThrow(
+      `receivers.kong_file_log.storage: cannot read the checkpoint "${file}": "${file}" ${says}: remove it, or move it out of the directory (ENOTREG). It holds where reading stopped`,
+    );
+  });
+
+  it.runIf(isRoot)('refuses to start when the checkpoint cannot be read (another owner), and leaves it as it was', async () => {
+    // kongtel runs as nobody; the checkpoint (root's, 0600) holds offsets it must not lose.
+    const logDir = tempDir();
+    chmodSync(logDir, 0o755);
+    const log = join(logDir, 'kong.log');
+    append(log, ids('a', 0, 2));
+    chmodSync(log, 0o644);
+    mkdirSync(storage);
+    chownSync(storage, 65534, 65534);
+    chmodSync(dir, 0o755);
+    const file = join(storage, 'kong_file_log.json');
+    const saved = JSON.stringify({ version: 1, files: [] });
+    writeFileSync(file, saved, { mode: 0o600 });
+    const config = join(logDir, 'pipelines.yaml');
+    const port = await freePort();
+    writeFileSync(
+      config,
+      `receivers:\n  kong_file_log:\n    include: [${log}]\n    storage: ${storage}\nprocessors:\n  kong_metrics: {}\nexporters:\n  prometheus:\n    endpoint: 127.0.0.1:${port}\nservice:\n  pipelines:\n    metrics:\n      receivers: [kong_file_log]\n      processors: [kong_metrics]\n      exporters: [prometheus]\n`,
+      { mode: 0o644 },
+    );
+    try {
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, KONGTEL_BIN, '--config', config], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(
+        `receivers.kong_file_log.storage: cannot read the checkpoint \\"${file}\\": permission denied: the user kongtel runs as cannot read and write it; fix its owner or mode (chown, chmod u+rwx) (EACCES)`,
+      );
+      expect(readFileSync(file, 'utf8')).toBe(saved);
+    } finally {
+      rmSync(logDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a checkpoint that cannot be written is logged once per episode and counted, and once more when it works again', async () => {
+    const log = join(dir, 'kong.log');
+    writeFileSync(log, '');
+    const h = await startReceiver({ include: [log], storage });
+    try {
+      // Something else now sits where the checkpoint goes: every save fails (EISDIR) until it is gone.
+      const file = join(storage, 'kong_file_log.json');
+      rmSync(file, { force: true });
+      mkdirSync(file);
+      writeFileSync(join(file, 'in-the-way'), '');
+      for (let i = 0; i < 8; i++) {
+        append(log, ids(`x${i}`, 0, 1));
+        await until(`entry ${i}`, () => h.accepted() === i + 1);
+        await sleep(25);
+      }
+      expect(h.checkpointWriteFailures()).toBeGreaterThanOrEqual(5);
+      const errors = h.logs.filter((l) => l.level === 50);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ checkpoint: file });
+      expect(String(errors[0].problem)).toContain('(EISDIR)');
+
+      rmSync(file, { recursive: true, force: true });
+      await until('the checkpoint written again', () => h.logs.some((l) => l.level === 30 && String(l.msg).includes('written again')));
+      const failures = h.checkpointWriteFailures();
+      append(log, ids('after', 0, 1));
+      await until('one more entry', () => h.accepted() === 9);
+      await sleep(60);
+      expect(h.checkpointWriteFailures()).toBe(failures);
+      expect(h.logs.filter((l) => l.level === 50)).toHaveLength(1);
+      expect(checkpoint()[0]).toMatchObject({ offset: statSync(log).size, lines: 9 });
+    } finally {
+      await h.receiver.shutdown();
+    }
+  });
+
+  it.runIf(canMount)('a full disk at start does not stop tailing: a warning, then the checkpoint is saved once there is room', async () => {
+    mkdirSync(storage);
+    const unmount = mountTmpfs(storage, 'size=64k,nr_inodes=4');
+    try {
+      // Use up the inodes: not even an empty file can be created.
+      let n = 0;
+      for (; n < 10; n++) {
+        try {
+          writeFileSync(join(storage, `filler-${n}`), '');
+        } catch {
+          break;
+        }
+      }
+      const log = join(dir, 'kong.log');
+      append(log, ids('a', 0, 3));
+      const h = await startReceiver({ include: [log], storage, start_at: 'beginning' });
+      try {
+        await until('3 entries', () => h.accepted() === 3);
+        expect(h.logs.find((l) => l.level === 40 && String(l.msg).includes('cannot write the checkpoint yet'))?.problem).toMatch(/\(ENOSPC\)$/);
+        await until('a failed save counted', () => h.checkpointWriteFailures() > 0);
+        rmSync(join(storage, 'filler-0'));
+        await until('the checkpoint written', () => h.logs.some((l) => String(l.msg).includes('written again')));
+        expect(checkpoint()[0]).toMatchObject({ offset: statSync(log).size, lines: 3 });
+      } finally {
+        await h.receiver.shutdown();
+      }
+    } finally {
+      unmount();
+    }
+  });
+
+  it.runIf(isRoot)('refuses to start when the storage directory cannot be written (immutable), naming the fix', async () => {
+    mkdirSync(storage);
+    if (spawnSync('chattr', ['+i', storage]).status !== 0) return; // no attributes on this filesystem
+    try {
+      await expect(startReceiver({ include: [join(dir, '*.log')], storage })).rejects.toThrow(
+        `receivers.kong_file_log.storage: cannot write in "${storage}": operation not permitted: fix its owner or mode (chown, chmod u+rwx), or clear the immutable or append-only attribute (lsattr, chattr -i -a) (EPERM)`,
+      );
+    } finally {
+      spawnSync('chattr', ['-i', storage]);
+    }
+  });
+
   it('names the key and the fix when the storage directory cannot be created', async () => {
     writeFileSync(join(dir, 'a-file'), '');
     await expect(startReceiver({ include: [join(dir, '*.log')], storage: join(dir, 'a-file', 'storage') })).rejects.toThrow(
-      /receivers\.kong_file_log\.storage: cannot create directory .* point it at a writable directory/,
+      /receivers\.kong_file_log\.storage: cannot create directory ".*a-file\/storage": a part of the path is a file, not a directory: point the key at a directory \(ENOTDIR\)$/,
     );
   });
 });

@@ -35,6 +35,7 @@ export interface Harness {
   accepted(): number;
   rejected(reason: string): number;
   refused(reason: string): number;
+  checkpointWriteFailures(): number;
 }
 
 export function tempDir(): string {
@@ -63,6 +64,7 @@ export async function startReceiver(config: Record<string, unknown>, next = new 
     accepted: () => telemetry.value(SelfMetric.receiverAcceptedLogRecords, label),
     rejected: (reason) => telemetry.value(SelfMetric.receiverRejectedLogRecords, { ...label, reason }),
     refused: (reason) => telemetry.value(SelfMetric.receiverRefusedLogRecords, { ...label, reason }),
+    checkpointWriteFailures: () => telemetry.value(SelfMetric.receiverCheckpointWriteFailures, label),
   };
 }
 

@@ -1,4 +1,5 @@
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PermanentError } from '../../../core/index.js';
@@ -200,6 +201,48 @@ describe('kong_file_log globs', () => {
     mkdirSync(join(dir, 'not-yet'));
     append(join(dir, 'not-yet', 'kong.log'), ids('x', 0, 2));
     await until('2 entries', () => h!.accepted() === 2);
+  });
+});
+
+describe('kong_file_log symbolic links and other kinds of files', () => {
+  it('follows a link that points outside the include globs (as the Collector does), naming it once', async () => {
+    const logs = join(dir, 'logs');
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(logs);
+    mkdirSync(elsewhere);
+    append(join(elsewhere, 'secret.txt'), ids('out', 0, 2));
+    symlinkSync(join(elsewhere, 'secret.txt'), join(logs, 'linked.log'));
+    append(join(logs, 'real.log'), ids('in', 0, 2));
+    // A link to a file the globs match anyway is the same file, and no news.
+    symlinkSync(join(logs, 'real.log'), join(logs, 'again.log'));
+    h = await startReceiver({ include: [join(logs, '*.log')], start_at: 'beginning' });
+    await until('4 entries', () => h!.accepted() === 4);
+    append(join(elsewhere, 'secret.txt'), ids('out', 2, 3));
+    await until('5 entries', () => h!.accepted() === 5);
+    await sleep(60);
+    expect(h.next.ids().sort()).toEqual([...ids('in', 0, 2), ...ids('out', 0, 3)].sort());
+    const named = h.logs.filter((l) => String(l.msg).startsWith('following a symbolic link'));
+    expect(named).toEqual([expect.objectContaining({ level: 40, file: join(logs, 'linked.log'), target: join(elsewhere, 'secret.txt') })]);
+  });
+
+  it('exclude matches the link, not its target', async () => {
+    const logs = join(dir, 'logs');
+    mkdirSync(logs);
+    append(join(dir, 'target.log'), ids('t', 0, 2));
+    symlinkSync(join(dir, 'target.log'), join(logs, 'link.log'));
+    h = await startReceiver({ include: [join(logs, '*.log')], exclude: [join(logs, 'link.log')], start_at: 'beginning' });
+    await sleep(100);
+    expect(h.accepted()).toBe(0);
+  });
+
+  it('skips a FIFO the globs match, naming it once, and reads the other files (it never blocks)', async () => {
+    execFileSync('mkfifo', [join(dir, 'pipe.log')]);
+    append(join(dir, 'kong.log'), ids('k', 0, 3));
+    h = await startReceiver({ include: [join(dir, '*.log')], start_at: 'beginning' });
+    await until('3 entries', () => h!.accepted() === 3);
+    await sleep(60);
+    const named = h.logs.filter((l) => String(l.msg).includes('not a regular file'));
+    expect(named).toEqual([expect.objectContaining({ level: 40, file: join(dir, 'pipe.log') })]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SelfMetric } from '../../../core/index.js';
+import { AUTH, AUTH_CASES, CHALLENGES, authorizationHeaders, type AuthCase } from '../../helpers/auth_cases.js';
 import { send, startReceiver, type Harness } from './client.js';
 
 const entry = '{"request":{"method":"GET"},"response":{"status":200}}';
@@ -88,5 +89,31 @@ describe.each([
     expect(h.telemetry.value(SelfMetric.receiverRequests, { receiver: 'kong_http_log', code: '401' })).toBe(
       cases.filter((c: Case) => c.status === 401).length + 1,
     );
+  });
+});
+
+describe('kong_http_log auth: strict parsing (RFC 7617, RFC 4648) and one header', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startReceiver({ auth: AUTH, path: '/kong' });
+  });
+  afterAll(() => h.receiver.shutdown());
+
+  it.each(AUTH_CASES)('$name → ok: $ok', async (c: AuthCase) => {
+    const before = h.entriesDelivered();
+    const reply = await send(h.port, { path: '/kong', body: entry, headers: authorizationHeaders(c) });
+    expect(reply.status).toBe(c.ok ? 200 : 401);
+    expect(h.entriesDelivered() - before).toBe(c.ok ? 1 : 0);
+    if (!c.ok) expect(reply.headers['www-authenticate']).toBe(CHALLENGES);
+  });
+
+  it.each([
+    { name: 'another path', method: 'POST', path: '/', status: 404 },
+    { name: 'another method', method: 'GET', path: '/kong', status: 405 },
+    { name: 'another path and method', method: 'DELETE', path: '/admin', status: 404 },
+  ])('$name: 401 without credentials (the path stays secret), $status with them', async ({ method, path, status }) => {
+    expect((await send(h.port, { method, path, body: entry })).status).toBe(401);
+    expect((await send(h.port, { method, path, body: entry, headers: { authorization: 'Bearer nope' } })).status).toBe(401);
+    expect((await send(h.port, { method, path, body: entry, headers: { authorization: 'Bearer s3cret-token' } })).status).toBe(status);
   });
 });

@@ -14,6 +14,7 @@ describe('kong_http_log config', () => {
       read_timeout: 30_000,
       read_header_timeout: 10_000,
       idle_timeout: 65_000,
+      max_connections: 4096,
     });
     expect(kongHttpLogReceiverFactory).toMatchObject({ kind: 'receiver', type: 'kong_http_log', signal: 'logs' });
   });
@@ -27,6 +28,7 @@ describe('kong_http_log config', () => {
         read_timeout: '1m',
         read_header_timeout: '500ms',
         idle_timeout: '2m30s',
+        max_connections: 100,
         auth: { bearer_token: 't', basic: { username: 'u', password: 'p' } },
         tls: { cert_file: '/c.pem', key_file: '/k.pem', client_ca_file: '/ca.pem' },
       }),
@@ -37,6 +39,7 @@ describe('kong_http_log config', () => {
       read_timeout: 60_000,
       read_header_timeout: 500,
       idle_timeout: 150_000,
+      max_connections: 100,
       auth: { bearer_token: 't', basic: { username: 'u', password: 'p' } },
       tls: { cert_file: '/c.pem', key_file: '/k.pem', client_ca_file: '/ca.pem' },
     });
@@ -49,6 +52,11 @@ describe('kong_http_log config', () => {
     { name: 'zero body size', config: { max_request_body_size: 0 }, path: 'max_request_body_size', says: 'more than 0' },
     { name: 'size without unit sense', config: { max_request_body_size: '20 parsecs' }, path: 'max_request_body_size', says: 'invalid size' },
     { name: 'bad duration', config: { read_timeout: '10 seconds' }, path: 'read_timeout', says: 'invalid duration' },
+    { name: 'no header timeout', config: { read_header_timeout: 0 }, path: 'read_header_timeout', says: 'must be more than 0' },
+    { name: 'zero connections', config: { max_connections: 0 }, path: 'max_connections', says: 'must be at least 1' },
+    { name: 'fractional connections', config: { max_connections: 1.5 }, path: 'max_connections', says: 'whole number' },
+    { name: 'a colon in the basic user', config: { auth: { basic: { username: 'ko:ng', password: 'p' } } }, path: 'auth.basic.username', says: 'must not contain ":"' },
+    { name: 'a space in the token', config: { auth: { bearer_token: 'two words' } }, path: 'auth.bearer_token', says: 'whitespace' },
     { name: 'empty auth', config: { auth: {} }, path: 'auth', says: 'set bearer_token, basic' },
     { name: 'empty token', config: { auth: { bearer_token: '' } }, path: 'auth.bearer_token', says: 'must not be empty' },
     { name: 'basic without password', config: { auth: { basic: { username: 'kong' } } }, path: 'auth.basic.password', says: '' },

@@ -13,6 +13,7 @@ describe('kong_tcp_log config', () => {
       max_line_size: 1024 * 1024,
       idle_timeout: 300_000,
       back_pressure_timeout: 30_000,
+      max_connections: 4096,
     });
     expect(kongTcpLogReceiverFactory).toMatchObject({ kind: 'receiver', type: 'kong_tcp_log', signal: 'logs' });
   });
@@ -24,6 +25,7 @@ describe('kong_tcp_log config', () => {
         max_line_size: '64KiB',
         idle_timeout: '0',
         back_pressure_timeout: '1m30s',
+        max_connections: 16,
         tls: { cert_file: '/c.pem', key_file: '/k.pem', client_ca_file: '/ca.pem' },
       }),
     ).toEqual({
@@ -31,6 +33,7 @@ describe('kong_tcp_log config', () => {
       max_line_size: 65_536,
       idle_timeout: 0,
       back_pressure_timeout: 90_000,
+      max_connections: 16,
       tls: { cert_file: '/c.pem', key_file: '/k.pem', client_ca_file: '/ca.pem' },
     });
   });
@@ -40,6 +43,7 @@ describe('kong_tcp_log config', () => {
     { name: 'zero line size', config: { max_line_size: 0 }, path: 'max_line_size', says: 'more than 0' },
     { name: 'bad size', config: { max_line_size: 'a lot' }, path: 'max_line_size', says: 'invalid size' },
     { name: 'bad duration', config: { idle_timeout: '5 minutes' }, path: 'idle_timeout', says: 'invalid duration' },
+    { name: 'zero connections', config: { max_connections: 0 }, path: 'max_connections', says: 'must be at least 1' },
     { name: 'zero back-pressure timeout', config: { back_pressure_timeout: 0 }, path: 'back_pressure_timeout', says: 'more than 0' },
     { name: 'tls without key', config: { tls: { cert_file: '/c.pem' } }, path: 'tls.key_file', says: '' },
     { name: 'empty cert path', config: { tls: { cert_file: '', key_file: '/k.pem' } }, path: 'tls.cert_file', says: 'PEM certificate' },

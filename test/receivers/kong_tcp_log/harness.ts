@@ -1,7 +1,5 @@
 import net from 'node:net';
-import { Writable } from 'node:stream';
 import tls from 'node:tls';
-import pino from 'pino';
 import {
   BackPressureError,
   SelfMetric,
@@ -13,7 +11,7 @@ import {
   type LogBatch,
 } from '../../../core/index.js';
 import { KongTcpLogReceiver, kongTcpLogReceiverFactory } from '../../../receivers/kong_tcp_log/index.js';
-import { runningHost, testContext } from '../../helpers/context.js';
+import { capturingLogger, runningHost, testContext } from '../../helpers/context.js';
 
 /** A consumer whose answer the test sets: accept, push back (with `retryAfterSeconds`), or fail. */
 export class ScriptedConsumer implements Consumer {
@@ -52,15 +50,9 @@ export interface Harness {
 
 export async function startReceiver(config: Record<string, unknown> = {}, opts: { clock?: Clock; next?: ScriptedConsumer } = {}): Promise<Harness> {
   const telemetry = new SelfTelemetry();
-  const logs: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { logger, logs } = capturingLogger();
   const next = opts.next ?? new ScriptedConsumer();
-  const ctx = { ...testContext('kong_tcp_log', 'receiver', { telemetry, clock: opts.clock }), logger: pino({ level: 'debug' }, stream) };
+  const ctx = { ...testContext('kong_tcp_log', 'receiver', { telemetry, clock: opts.clock }), logger };
   const parsed = kongTcpLogReceiverFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...config });
   const receiver = kongTcpLogReceiverFactory.create(parsed, ctx, next);
   if (!(receiver instanceof KongTcpLogReceiver)) throw new Error('factory did not create a KongTcpLogReceiver');

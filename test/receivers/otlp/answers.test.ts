@@ -1,6 +1,7 @@
 import { createGzip, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PermanentError, SelfMetric } from '../../../core/index.js';
+import { AUTH, AUTH_CASES, CHALLENGES, authorizationHeaders, type AuthCase } from '../../helpers/auth_cases.js';
 import { CapturingConsumer } from '../../helpers/context.js';
 import { decodeProtobufResponse, decodeProtobufStatus, encodeRequest, send, startReceiver, type Harness } from './client.js';
 
@@ -226,11 +227,35 @@ describe('OTLP receiver auth', () => {
     expect(reply.status).toBe(status);
     if (status === 401) {
       expect(reply.headers['www-authenticate']).toBe('Bearer realm="kongtel", Basic realm="kongtel", charset="UTF-8"');
-      expect(decodeProtobufStatus(reply.body)).toEqual({ code: 16, message: 'missing or wrong credentials' });
+      expect(decodeProtobufStatus(reply.body)).toEqual({ code: 16, message: 'missing or wrong credentials (send exactly one Authorization header)' });
     }
   });
 
   it('delivered only the authorized requests', () => {
     expect(h.received()).toHaveLength(3);
+  });
+});
+
+describe('OTLP receiver auth: strict parsing (RFC 7617, RFC 4648) and one header', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startReceiver({ auth: AUTH });
+  });
+  afterAll(() => h.receiver.shutdown());
+
+  it.each(AUTH_CASES)('$name → ok: $ok', async (c: AuthCase) => {
+    const before = h.received().length;
+    const reply = await send(h.port, { body: ONE_POINT, headers: authorizationHeaders(c) });
+    expect(reply.status).toBe(c.ok ? 200 : 401);
+    expect(h.received().length - before).toBe(c.ok ? 1 : 0);
+    if (!c.ok) expect(reply.headers['www-authenticate']).toBe(CHALLENGES);
+  });
+
+  it.each([
+    { name: 'another path', method: 'POST', path: '/v1/traces', status: 404 },
+    { name: 'another method', method: 'GET', path: '/v1/metrics', status: 405 },
+  ])('$name: 401 without credentials, $status with them', async ({ method, path, status }) => {
+    expect((await send(h.port, { method, path, body: ONE_POINT })).status).toBe(401);
+    expect((await send(h.port, { method, path, body: ONE_POINT, headers: { authorization: 'Bearer s3cret-token' } })).status).toBe(status);
   });
 });

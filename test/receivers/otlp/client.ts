@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { CapturingConsumer, runningHost, testContext } from '../../helpers/context.js';
-import { SelfTelemetry, type Batch, type Consumer, type MetricBatch } from '../../../core/index.js';
+import { SelfTelemetry, type Batch, type Consumer, type Logger, type MetricBatch } from '../../../core/index.js';
 import { OtlpReceiver, otlpReceiverFactory } from '../../../receivers/otlp/index.js';
 
 /**
@@ -54,10 +54,10 @@ export interface Harness {
 }
 
 /** Starts a receiver on 127.0.0.1 port 0 with the given `protocols.http` keys. */
-export async function startReceiver(httpConfig: Record<string, unknown> = {}, opts: { next?: KeepingConsumer } = {}): Promise<Harness> {
+export async function startReceiver(httpConfig: Record<string, unknown> = {}, opts: { next?: KeepingConsumer; logger?: Logger } = {}): Promise<Harness> {
   const telemetry = new SelfTelemetry();
   const next = opts.next ?? new CapturingConsumer();
-  const ctx = testContext('otlp', 'receiver', { telemetry });
+  const ctx = { ...testContext('otlp', 'receiver', { telemetry }), ...(opts.logger ? { logger: opts.logger } : {}) };
   const config = otlpReceiverFactory.configSchema.parse({ protocols: { http: { endpoint: '127.0.0.1:0', ...httpConfig } } });
   const receiver = otlpReceiverFactory.create(config, ctx, next);
   if (!(receiver instanceof OtlpReceiver)) throw new Error('factory did not create an OtlpReceiver');

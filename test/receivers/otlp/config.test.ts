@@ -7,7 +7,8 @@ import { METRICS_PROTO } from '../../../receivers/otlp/metrics_proto.js';
 
 const schema = otlpReceiverFactory.configSchema;
 const MIB = 1024 * 1024;
-const DEFAULT_HTTP = { endpoint: '0.0.0.0:4318', max_request_body_size: 20 * MIB };
+const TIMEOUTS = { read_timeout: 60_000, read_header_timeout: 10_000, idle_timeout: 65_000, max_connections: 4096 };
+const DEFAULT_HTTP = { endpoint: '0.0.0.0:4318', max_request_body_size: 20 * MIB, ...TIMEOUTS };
 
 /** The messages a user sees for a config with this receiver, through the real config loader. */
 function loaderErrors(receiver: unknown): string[] {
@@ -35,13 +36,17 @@ describe('otlp receiver config', () => {
     expect(schema.parse(config)).toEqual({ protocols: { http: DEFAULT_HTTP } });
   });
 
-  it('reads sizes, auth and tls', () => {
+  it('reads sizes, durations, auth and tls', () => {
     expect(
       schema.parse({
         protocols: {
           http: {
             endpoint: 'localhost:0',
             max_request_body_size: '512KB',
+            read_timeout: '2m',
+            read_header_timeout: '5s',
+            idle_timeout: '90s',
+            max_connections: 64,
             auth: { bearer_token: 't', basic: { username: 'u', password: 'p' } },
             tls: { cert_file: '/c.pem', key_file: '/k.pem', client_ca_file: '/ca.pem' },
           },
@@ -52,6 +57,10 @@ describe('otlp receiver config', () => {
         http: {
           endpoint: 'localhost:0',
           max_request_body_size: 512_000,
+          read_timeout: 120_000,
+          read_header_timeout: 5_000,
+          idle_timeout: 90_000,
+          max_connections: 64,
           auth: { bearer_token: 't', basic: { username: 'u', password: 'p' } },
           tls: { cert_file: '/c.pem', key_file: '/k.pem', client_ca_file: '/ca.pem' },
         },
@@ -71,6 +80,8 @@ describe('otlp receiver config', () => {
     { name: 'a size in parsecs', config: { protocols: { http: { max_request_body_size: '20 parsecs' } } }, error: 'receivers.otlp.protocols.http.max_request_body_size: invalid size' },
     { name: 'an empty auth', config: { protocols: { http: { auth: {} } } }, error: 'receivers.otlp.protocols.http.auth: set bearer_token, basic' },
     { name: 'an empty token', config: { protocols: { http: { auth: { bearer_token: '' } } } }, error: 'receivers.otlp.protocols.http.auth.bearer_token: must not be empty' },
+    { name: 'a header timeout above the request timeout', config: { protocols: { http: { read_timeout: '1s', read_header_timeout: '2s' } } }, error: 'receivers.otlp.protocols.http.read_header_timeout: must not exceed read_timeout' },
+    { name: 'no connections', config: { protocols: { http: { max_connections: 0 } } }, error: 'receivers.otlp.protocols.http.max_connections: must be at least 1' },
     { name: 'tls without key', config: { protocols: { http: { tls: { cert_file: '/c.pem' } } } }, error: 'receivers.otlp.protocols.http.tls.key_file: required' },
     { name: 'a misspelt key', config: { protocols: { http: { endpont: '0.0.0.0:4318' } } }, error: 'receivers.otlp.protocols.http.endpont: unknown key (did you mean "endpoint"?)' },
     { name: 'a key of the Collector not supported here', config: { protocols: { http: { cors: {} } } }, error: 'receivers.otlp.protocols.http.cors: unknown key' },

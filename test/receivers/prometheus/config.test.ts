@@ -40,6 +40,7 @@ describe('prometheus receiver config', () => {
           static_configs: [{ targets: ['kong-metrics.kong:8100'], labels: {} }],
           honor_labels: false,
           tls_config: { insecure_skip_verify: false },
+          body_size_limit: 64 * 1024 * 1024,
         },
       ],
     });
@@ -61,6 +62,7 @@ describe('prometheus receiver config', () => {
           basic_auth: { username: 'scraper', password: 's3cret' },
           honor_labels: true,
           tls_config: { ca_file: '/etc/kongtel/kong-ca.pem', insecure_skip_verify: false },
+          body_size_limit: 10 * 1024 * 1024,
         },
         {
           job_name: 'kong-edge',
@@ -72,6 +74,7 @@ describe('prometheus receiver config', () => {
           bearer_token: 'abc123',
           honor_labels: false,
           tls_config: { insecure_skip_verify: false },
+          body_size_limit: 64 * 1024 * 1024,
         },
       ],
     });

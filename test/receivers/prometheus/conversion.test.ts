@@ -104,6 +104,15 @@ describe('histogram buckets', () => {
     ['counts going down with le are refused', { bounds: [1, 2, Infinity], cumulative: [3, 1, 4], sum: 1, count: 4 }, 'bucket le="2" counts less than the bucket before it (bucket counts are cumulative)'],
     ['two buckets with one le are refused', { bounds: [1, 1, Infinity], cumulative: [1, 1, 4], sum: 1, count: 4 }, 'two buckets with le="1"'],
     ['nothing at all is refused', { bounds: [], cumulative: [], sum: 1, count: undefined }, 'no buckets and no _count'],
+    // One OTel point must hold together, which Prometheus (one series per line) never checks.
+    ['_count above the +Inf bucket is refused', { bounds: [1, Infinity], cumulative: [1, 2], sum: 1, count: 3 }, '_count differs from the +Inf bucket (both are the number of observations)'],
+    ['_count below the +Inf bucket is refused', { bounds: [Infinity], cumulative: [2], sum: 1, count: 1 }, '_count differs from the +Inf bucket (both are the number of observations)'],
+    ['a negative _count is refused', { bounds: [], cumulative: [], sum: 1, count: -1 }, '_count is not a whole number of observations, 0 or more'],
+    ['a negative +Inf bucket and _count are refused', { bounds: [Infinity], cumulative: [-1], sum: 1, count: -1 }, 'the +Inf bucket is not a whole number of observations, 0 or more'],
+    ['a negative first bucket is refused', { bounds: [1, Infinity], cumulative: [-2, 0], sum: 0, count: 0 }, 'bucket le="1" is not a whole number of observations, 0 or more'],
+    ['a NaN _count is refused', { bounds: [1], cumulative: [1], sum: 1, count: NaN }, '_count is not a whole number of observations, 0 or more'],
+    ['2.5 observations are refused (OTLP counts are uint64)', { bounds: [1, Infinity], cumulative: [2.5, 3], sum: 1, count: 3 }, 'bucket le="1" is not a whole number of observations, 0 or more'],
+    ['an infinite count is refused', { bounds: [Infinity], cumulative: [Infinity], sum: 1, count: Infinity }, 'the +Inf bucket is not a whole number of observations, 0 or more'],
   ];
   for (const [name, input, expected] of CASES) {
     it(name, () => expect(toHistogram(input)).toEqual(expected));
@@ -120,6 +129,77 @@ describe('histogram buckets', () => {
       [2, 'h: the +Inf bucket (or _count) is less than a bucket below it; the series is skipped'],
       [5, 'h: line 5: a bucket needs an le label holding a number or +Inf; the series is skipped'],
     ]);
+  });
+});
+
+describe('conversion: what Prometheus stores but one OTel point cannot hold', () => {
+  it('a histogram whose _count disagrees with its +Inf bucket, or is negative, is skipped and reported; its siblings are kept', () => {
+    const r = new PageSequence().convert(
+      [
+        '# TYPE h histogram',
+        'h_bucket{s="more",le="1"} 1',
+        'h_bucket{s="more",le="+Inf"} 2',
+        'h_sum{s="more"} 1',
+        'h_count{s="more"} 3',
+        'h_bucket{s="neg",le="+Inf"} -1',
+        'h_count{s="neg"} -1',
+        'h_bucket{s="ok",le="+Inf"} 4',
+        'h_count{s="ok"} 4',
+      ].join('\n'),
+      T0,
+    );
+    expect(histogramValue(r.resourceMetrics, 'h', { s: 'ok' }).count).toBe(4);
+    expect(r.points).toBe(1);
+    expect(r.errors).toEqual([
+      { line: 2, message: 'h: _count differs from the +Inf bucket (both are the number of observations); the series is skipped' },
+      { line: 6, message: 'h: the +Inf bucket is not a whole number of observations, 0 or more; the series is skipped' },
+    ]);
+  });
+
+  it('an le in a notation Prometheus does not read (0x10) makes the series unusable', () => {
+    const r = new PageSequence().convert('# TYPE h histogram\nh_bucket{le="0x10"} 1\nh_bucket{le="+Inf"} 1\nh_count 1\n', T0);
+    expect(r.points).toBe(0);
+    expect(r.errors.map((e) => e.message)).toEqual(['h: line 2: a bucket needs an le label holding a number or +Inf; the series is skipped']);
+  });
+
+  it('a second _count or _sum of one histogram series is reported and ignored', () => {
+    const r = new PageSequence().convert('# TYPE h histogram\nh_bucket{le="+Inf"} 2\nh_count 2\nh_count 5\nh_sum 1\nh_sum 9\n', T0);
+    expect(histogramValue(r.resourceMetrics, 'h')).toEqual({ buckets: { boundaries: [], counts: [2] }, count: 2, sum: 1 });
+    expect(r.errors.map((e) => [e.line, e.message])).toEqual([
+      [4, 'h: a second h_count for one series: ignored'],
+      [6, 'h: a second h_sum for one series: ignored'],
+    ]);
+  });
+
+  it('a summary sample whose quantile is not a number from 0 to 1 is reported and ignored; _sum and _count are kept', () => {
+    const r = new PageSequence().convert(
+      '# TYPE s summary\ns{quantile="0.5"} 3\ns{quantile="abc"} 1\ns{quantile="1.5"} 2\ns{quantile="0x1"} 2\ns{quantile="NaN"} 2\ns 7\ns_sum 10\ns_count 4\n',
+      T0,
+    );
+    expect(metric(r.resourceMetrics, 's').dataPoints.map((p) => [p.attributes.quantile, p.value])).toEqual([['0.5', 3]]);
+    expect(numberValue(r.resourceMetrics, 's_sum')).toBe(10);
+    expect(numberValue(r.resourceMetrics, 's_count')).toBe(4);
+    expect(r.errors.map((e) => e.line)).toEqual([3, 4, 5, 6, 7]);
+    expect(r.errors[0].message).toBe('s: a summary sample needs a quantile label holding a number from 0 to 1: ignored');
+  });
+});
+
+describe('conversion: sample timestamps of histograms and summaries', () => {
+  it('summary: each of the quantiles, _sum and _count keeps the time of its own line', () => {
+    const r = new PageSequence().convert('# TYPE s summary\ns{quantile="0.5"} 1 1000\ns_sum 3 2000\ns_count 2 3000\n', T0);
+    expect(times(r.resourceMetrics, 's', { quantile: '0.5' })).toEqual([1000, 1000]);
+    expect(times(r.resourceMetrics, 's_sum')[1]).toBe(2000);
+    expect(times(r.resourceMetrics, 's_count')[1]).toBe(3000);
+  });
+
+  it('histogram: the point takes the time of its _count line, as the Collector does (_count is the line a histogram must have)', () => {
+    const r = new PageSequence().convert('# TYPE h histogram\nh_bucket{le="+Inf"} 1 1000\nh_sum 1 2000\nh_count 1 3000\n', T0);
+    expect(times(r.resourceMetrics, 'h')[1]).toBe(3000);
+  });
+
+  it('histogram without _count: the time of its first line', () => {
+    const r = new PageSequence().convert('# TYPE h histogram\nh_bucket{le="+Inf"} 1 1000\nh_sum 1 2000\n', T0);
+    expect(times(r.resourceMetrics, 'h')[1]).toBe(1000);
   });
 });
 

@@ -86,7 +86,8 @@ describe('a failed scrape: up=0, counted by reason, logged once, no crash', () =
 
   const BAD_ANSWERS: [string, (s: TargetServer) => void, string, string][] = [
     ['HTTP 500', (s) => (s.status = 500), 'http_status', 'HTTP 500'],
-    ['an HTML page', (s) => (s.body = '<html>\n<body>Kong Manager</body>\n</html>\n'), 'parse', 'no valid sample in the page (line 1: expected a metric name'],
+    ['an HTML page', (s) => (s.body = '<html>\n<body>Kong Manager</body>\n</html>\n'), 'parse', 'line 1: expected a metric name'],
+    ['a page of # TYPE lines only, all wrong', (s) => (s.body = '# TYPE a bucket\n# TYPE b bucket\n'), 'parse', 'no valid sample in the page (line 1: # TYPE a bucket'],
     ['protobuf', (s) => (s.contentType = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited'), 'parse', 'the target answered application/vnd.google.protobuf'],
   ];
   for (const [name, make, reason, detail] of BAD_ANSWERS) {
@@ -103,18 +104,62 @@ describe('a failed scrape: up=0, counted by reason, logged once, no crash', () =
     });
   }
 
-  it('a page with some bad lines: the good ones are kept, up=1, the bad ones counted, one warning naming the line', async () => {
+  const REFUSED_PAGES: [string, string | Buffer, string][] = [
+    ['a hexadecimal value', `${PAGE}other 2\nbroken 0x1F\n`, 'line 4: broken: the value is not a number as Prometheus reads it'],
+    ['a label named __name__', `${PAGE}other{__name__="x"} 2\n`, 'line 3: other: a label named __name__'],
+    ['a label value that is not UTF-8', Buffer.concat([Buffer.from(`${PAGE}other{a="`), Buffer.from([0xc3, 0x28]), Buffer.from('"} 2\n')]), 'line 3: the line is not valid UTF-8'],
+    ['a line Prometheus cannot read', `${PAGE}broken{ 1\nother 2\n`, 'line 3: broken: expected a label name'],
+  ];
+  for (const [name, body, detail] of REFUSED_PAGES) {
+    it(`a page with ${name}: refused whole as Prometheus does (up=0, reason parse), one warning naming the line, nothing handed over`, async () => {
+      server = await TargetServer.start();
+      server.body = body;
+      h = await startReceiver(job([server.address]));
+      await h.advance(0);
+      await h.advance(10_000);
+      expect(h.telemetry.value(ScrapeMetric.up, targetLabels(server.address))).toBe(0);
+      expect(h.telemetry.value(ScrapeMetric.failures, { ...targetLabels(server.address), reason: 'parse' })).toBe(2);
+      expect(h.consumer.batches).toHaveLength(0);
+      const warnings = h.logs.filter((l) => l.level === 'warn');
+      expect(warnings).toHaveLength(1);
+      expect(String(warnings[0].detail)).toContain(detail);
+      expect(String(warnings[0].detail)).toContain('Prometheus refuses such a page too');
+
+      server.body = PAGE;
+      await h.advance(10_000);
+      expect(h.telemetry.value(ScrapeMetric.up, targetLabels(server.address))).toBe(1);
+      expect(countDataPoints(h.last())).toBe(1);
+    });
+  }
+
+  it('a page with wrong metadata lines: they are skipped and counted, the samples kept, up=1, one warning naming the first', async () => {
     server = await TargetServer.start();
-    server.body = `${PAGE}broken{ 1\nother 2\n`;
+    server.body = `${PAGE}# TYPE other bucket\nother 2\n# HELP other once\n# HELP other twice\n`;
     h = await startReceiver(job([server.address]));
     await h.advance(0);
     await h.advance(10_000);
     expect(h.telemetry.value(ScrapeMetric.up, targetLabels(server.address))).toBe(1);
-    expect(h.telemetry.value(ScrapeMetric.parseErrors, targetLabels(server.address))).toBe(2);
+    expect(h.telemetry.value(ScrapeMetric.parseErrors, targetLabels(server.address))).toBe(4);
     expect(countDataPoints(h.last())).toBe(2);
     const warnings = h.logs.filter((l) => l.level === 'warn');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0].first).toBe('line 3: expected a label name (letters, digits and _, not starting with a digit) or }');
+    expect(warnings[0].first).toBe('line 3: # TYPE other bucket: "bucket" is not a metric type (exactly one of counter, gauge, histogram, summary, untyped); other is read as untyped');
+  });
+
+  it('a page larger than body_size_limit (decompressed: a gzip bomb too) → up=0, reason body_size; within it → up=1', async () => {
+    server = await TargetServer.start();
+    server.gzip = true;
+    // 2 MiB of text, a few KiB gzipped.
+    server.body = `${PAGE}${'# padding padding padding padding padding padding\n'.repeat(44_000)}`;
+    h = await startReceiver(job([server.address], { body_size_limit: '1MiB' }));
+    await h.advance(0);
+    expect(h.telemetry.value(ScrapeMetric.up, targetLabels(server.address))).toBe(0);
+    expect(h.telemetry.value(ScrapeMetric.failures, { ...targetLabels(server.address), reason: 'body_size' })).toBe(1);
+    expect(h.consumer.batches).toHaveLength(0);
+    expect(h.logs.find((l) => l.level === 'warn')?.detail).toBe('the page is larger than body_size_limit (1048576 bytes once decompressed)');
+    server.body = PAGE;
+    await h.advance(10_000);
+    expect(h.telemetry.value(ScrapeMetric.up, targetLabels(server.address))).toBe(1);
   });
 
   it('shutdown during a scrape that hangs: returns, delivers nothing', async () => {

@@ -20,6 +20,7 @@ export function stubTarget(over: Partial<ScrapeTarget> = {}): ScrapeTarget {
     path: '/metrics',
     intervalMs: 10_000,
     timeoutMs: 5_000,
+    bodySizeLimit: 0,
     offsetMs: 0,
     honorLabels: false,
     staticLabels: {},

@@ -9,7 +9,8 @@ import { T0 } from './helpers.js';
 
 /** A `/metrics` endpoint on loopback that serves whatever the test puts in `body`, and records requests. */
 export class TargetServer {
-  body = '';
+  /** A string is sent as UTF-8; a Buffer as it is (bytes that are not UTF-8). */
+  body: string | Buffer = '';
   status = 200;
   gzip = false;
   contentType = 'text/plain; version=0.0.4; charset=utf-8';
@@ -65,7 +66,7 @@ export class TargetServer {
       res.writeHead(this.status, { 'Content-Type': 'text/plain' }).end('nope\n');
       return;
     }
-    const raw = Buffer.from(this.body, 'utf8');
+    const raw = typeof this.body === 'string' ? Buffer.from(this.body, 'utf8') : this.body;
     const zipped = this.gzip && /\bgzip\b/.test(String(headers['accept-encoding'] ?? ''));
     const body = zipped ? gzipSync(raw) : raw;
     res.writeHead(200, { 'Content-Type': this.contentType, 'Content-Length': body.length, ...(zipped ? { 'Content-Encoding': 'gzip' } : {}) });

@@ -1,0 +1,130 @@
+import type https from 'node:https';
+import { serviceSchema } from '../../core/config/service.js';
+import { SELF_METRICS_TIMEOUTS, SelfMetricsServer } from '../../core/pipeline/self_metrics_server.js';
+import { SelfTelemetry, parseDuration, systemClock } from '../../core/index.js';
+import { PrometheusExporter, prometheusExporterFactory } from '../../exporters/prometheus/index.js';
+import { HealthCheckExtension, healthCheckExtensionFactory } from '../../extensions/health_check/index.js';
+import { startReceiver as startHttpLog } from '../receivers/kong_http_log/client.js';
+import { startReceiver as startOtlp, encodeRequest } from '../receivers/otlp/client.js';
+import { capturingLogger, runningHost, testContext } from './context.js';
+import { sendTo, type Reply } from './http_client.js';
+
+/**
+ * Every HTTP listener of kongtel, started on 127.0.0.1 port 0 with the given keys, behind one shape, so a
+ * property every listener must have (connection hygiene, auth, TLS) is tested on all of them by one table.
+ */
+
+export interface RunningListener {
+  readonly port: number;
+  /** The listener's config key path: label `listener` of its connection self-metrics. */
+  readonly where: string;
+  readonly telemetry: SelfTelemetry;
+  readonly logs: Record<string, unknown>[];
+  /** One ordinary request the listener answers 200 (a Kong POST, an OTLP export, a scrape, a probe). */
+  request(o?: { headers?: Record<string, string | string[]>; tls?: https.RequestOptions }): Promise<Reply>;
+  stop(): Promise<void>;
+}
+
+export interface ListenerKind {
+  readonly name: string;
+  /** Whether it takes `auth` and `tls`. */
+  readonly secured: boolean;
+  start(keys: Record<string, unknown>): Promise<RunningListener>;
+}
+
+const ENTRY = '{"request":{"method":"GET"},"response":{"status":200},"latencies":{"request":1}}';
+const POINT = encodeRequest({
+  resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'kong.up', gauge: { dataPoints: [{ timeUnixNano: '1700000000000000000', asInt: '1' }] } }] }] }],
+});
+
+function get(port: number, path: string, o: { headers?: Record<string, string | string[]>; tls?: https.RequestOptions } = {}): Promise<Reply> {
+  return sendTo(port, { contentType: 'text/plain', path }, { method: 'GET', headers: { 'content-type': undefined, 'content-length': undefined, ...o.headers }, agent: false, tls: o.tls });
+}
+
+export const HTTP_LISTENERS: readonly ListenerKind[] = [
+  {
+    name: 'kong_http_log',
+    secured: true,
+    start: async (keys) => {
+      const { logger, logs } = capturingLogger();
+      const h = await startHttpLog(keys, { logger });
+      return {
+        port: h.port,
+        where: 'receivers.kong_http_log',
+        telemetry: h.telemetry,
+        logs,
+        request: (o = {}) => sendTo(h.port, { contentType: 'application/json', path: '/' }, { body: ENTRY, agent: false, ...o }),
+        stop: () => h.receiver.shutdown(),
+      };
+    },
+  },
+  {
+    name: 'otlp',
+    secured: true,
+    start: async (keys) => {
+      const { logger, logs } = capturingLogger();
+      const h = await startOtlp(keys, { logger });
+      return {
+        port: h.port,
+        where: 'receivers.otlp.protocols.http',
+        telemetry: h.telemetry,
+        logs,
+        request: (o = {}) => sendTo(h.port, { contentType: 'application/x-protobuf', path: '/v1/metrics' }, { body: POINT, agent: false, ...o }),
+        stop: () => h.receiver.shutdown(),
+      };
+    },
+  },
+  {
+    name: 'prometheus exporter',
+    secured: true,
+    start: async (keys) => {
+      const { logger, logs } = capturingLogger();
+      const telemetry = new SelfTelemetry();
+      const config = prometheusExporterFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...keys });
+      const exporter = prometheusExporterFactory.create(config, { ...testContext('prometheus', 'exporter', { telemetry }), logger });
+      if (!(exporter instanceof PrometheusExporter)) throw new Error('factory did not create a PrometheusExporter');
+      await exporter.start(runningHost);
+      const port = exporter.address.port;
+      return { port, where: 'exporters.prometheus', telemetry, logs, request: (o) => get(port, '/metrics', o), stop: () => exporter.shutdown() };
+    },
+  },
+  {
+    name: 'self-telemetry',
+    secured: true,
+    start: async (keys) => {
+      const { logger, logs } = capturingLogger();
+      const telemetry = new SelfTelemetry();
+      // The port's timeouts are fixed in the config (the Collector has no keys for them); tests set them here.
+      const { read_header_timeout, read_timeout, idle_timeout, ...metricsKeys } = keys;
+      const timeouts = {
+        read_timeout: ms(read_timeout, SELF_METRICS_TIMEOUTS.read_timeout),
+        read_header_timeout: ms(read_header_timeout, SELF_METRICS_TIMEOUTS.read_header_timeout),
+        idle_timeout: ms(idle_timeout, SELF_METRICS_TIMEOUTS.idle_timeout),
+      };
+      const service = serviceSchema.parse({ pipelines: {}, telemetry: { metrics: { address: '127.0.0.1:0', ...metricsKeys } } });
+      const server = new SelfMetricsServer(service.telemetry.metrics, telemetry, logger, systemClock, timeouts);
+      const { port } = await server.start();
+      return { port, where: 'service.telemetry.metrics', telemetry, logs, request: (o) => get(port, '/metrics', o), stop: () => server.shutdown() };
+    },
+  },
+  {
+    name: 'health_check',
+    secured: false,
+    start: async (keys) => {
+      const { logger, logs } = capturingLogger();
+      const telemetry = new SelfTelemetry();
+      const config = healthCheckExtensionFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...keys });
+      const ext = healthCheckExtensionFactory.create(config, { ...testContext('health_check', 'extension', { telemetry }), logger });
+      if (!(ext instanceof HealthCheckExtension)) throw new Error('factory did not create a HealthCheckExtension');
+      await ext.start(runningHost);
+      const port = ext.address.port;
+      return { port, where: 'extensions.health_check', telemetry, logs, request: (o) => get(port, '/', o), stop: () => ext.shutdown() };
+    },
+  },
+];
+
+/** A duration key as a test writes it (ms or "500ms"), or the default. */
+function ms(value: unknown, fallback: number): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' ? (parseDuration(value) ?? fallback) : fallback;
+}
