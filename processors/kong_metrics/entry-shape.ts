@@ -1,3 +1,4 @@
+import type { JsonObject } from '../../core/index.js';
 import { capped } from './values.js';
 
 /**
@@ -9,12 +10,15 @@ import { capped } from './values.js';
 /** What a leaf is stored as: a JSON scalar, `null` when absent. */
 export type Stored = string | number | boolean | null;
 
-/** A field read as one value: how it is stored (only what the reader can use) and read back. */
+/**
+ * A field read as one value: how it is stored (only what the reader can use of it, given the object
+ * that holds it: a fallback need not be stored when what it falls back from is there) and read back.
+ */
 export interface Leaf {
   readonly kind: 'leaf';
   /** Names the reduction in the layout's fingerprint. */
   readonly name: string;
-  readonly store: (v: unknown) => Stored;
+  readonly store: (v: unknown, holder: JsonObject) => Stored;
   readonly load: (s: Stored) => unknown;
 }
 
@@ -32,6 +36,9 @@ export interface CallRule {
 export interface ObjectShape {
   readonly kind: 'object';
   readonly fields: Readonly<Record<string, FieldShape>>;
+  /** `fields`' keys and shapes in order, for the codec's loops. */
+  readonly keys: readonly string[];
+  readonly shapes: readonly FieldShape[];
   readonly calls?: CallRule;
 }
 
@@ -45,21 +52,23 @@ export type FieldShape = Leaf | ObjectShape | ListShape;
 
 const same = (s: Stored): unknown => s;
 
-/** Read as a scalar: strings cut where attributes are cut, numbers and booleans as they are; objects and arrays (never read as a value) dropped. */
-export const scalar: Leaf = {
-  kind: 'leaf',
-  name: 'scalar',
-  store: (v) => (typeof v === 'string' ? capped(v) : typeof v === 'number' || typeof v === 'boolean' ? v : null),
-  load: same,
-};
+/** A scalar as stored: strings cut where attributes are cut, numbers and booleans as they are; objects and arrays (never read as a value) dropped. */
+export function storedScalar(v: unknown): Stored {
+  return typeof v === 'string' ? capped(v) : typeof v === 'number' || typeof v === 'boolean' ? v : null;
+}
+
+/** Read as a scalar. */
+export const scalar: Leaf = { kind: 'leaf', name: 'scalar', store: storedScalar, load: same };
 
 /** A leaf stored already reduced to what its reader makes of it (the reader must read the stored form the same). */
-export function reduced(name: string, store: (v: unknown) => Stored, load: (s: Stored) => unknown = same): Leaf {
+export function reduced(name: string, store: (v: unknown, holder: JsonObject) => Stored, load: (s: Stored) => unknown = same): Leaf {
   return { kind: 'leaf', name, store, load };
 }
 
 export function object(fields: Readonly<Record<string, FieldShape>>, calls?: CallRule): ObjectShape {
-  return calls === undefined ? { kind: 'object', fields } : { kind: 'object', fields, calls };
+  const keys = Object.keys(fields);
+  const shape = { kind: 'object' as const, fields, keys, shapes: keys.map((k) => fields[k]) };
+  return calls === undefined ? shape : { ...shape, calls };
 }
 
 export function list(item: Readonly<Record<string, FieldShape>>): ListShape {
@@ -96,8 +105,8 @@ function mergeCalls(a: CallRule, b: CallRule, path: string): CallRule {
 export function describe(s: FieldShape): string {
   if (s.kind === 'leaf') return s.name;
   if (s.kind === 'list') return `[${describe(s.item)}]`;
-  const fields = Object.entries(s.fields).map(([k, f]) => `${JSON.stringify(k)}:${describe(f)}`);
-  if (s.calls !== undefined) fields.push(`*:${describe(s.calls.call)}`);
+  const fields = s.keys.map((k, i) => `${JSON.stringify(k)}:${describe(s.shapes[i])}`);
+  if (s.calls !== undefined) fields.unshift(`*:${describe(s.calls.call)}`);
   return `{${fields.join(',')}}`;
 }
 

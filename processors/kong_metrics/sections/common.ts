@@ -2,7 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { isObject, type KongLogEntry } from '../../../core/index.js';
 import type { AttributeSet } from '../attribute-set.js';
 import type { AttributeTrie, SetNode } from '../attribute-trie.js';
-import { object, scalar } from '../entry-shape.js';
+import { object, reduced, scalar, storedScalar } from '../entry-shape.js';
 import type { Recorder } from '../recorder.js';
 import { kept, type SectionDeclaration } from '../section.js';
 import { put, text } from '../values.js';
@@ -27,7 +27,8 @@ export const COMMON: SectionDeclaration = {
     service: object({ name: scalar }),
     route: object({ name: scalar }),
     workspace_name: scalar,
-    workspace: scalar,
+    // The id is read only when the entry has no name: not stored beside one.
+    workspace: reduced('workspace-fallback', (v, entry) => (text(entry.workspace_name) === undefined ? storedScalar(v) : null)),
     consumer: object({ username: scalar, custom_id: scalar, id: scalar }),
   }),
 };

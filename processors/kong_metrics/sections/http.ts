@@ -6,7 +6,7 @@ import { object, reduced, scalar } from '../entry-shape.js';
 import { Bounds, histogram, sum } from '../instrument.js';
 import type { Recorder } from '../recorder.js';
 import { kept, type SectionDeclaration, type SectionOptions } from '../section.js';
-import { known, nonNegative, OTHER, put } from '../values.js';
+import { capped, known, nonNegative, OTHER, put } from '../values.js';
 import { type Common, type CommonFields, consumerAttributes, routeAttributes } from './common.js';
 
 /** The request, the response and Kong's latencies: the request count and the three latency histograms. */
@@ -58,8 +58,8 @@ export const HTTP: SectionDeclaration = {
     // Stored as read: an invalid status stays invalid, whatever it was.
     response: object({ status: reduced('status', (v) => statusCode(v) ?? null) }),
     latencies: object({ request: scalar, kong: scalar, proxy: scalar }),
-    source: scalar,
-    upstream_status: scalar,
+    source: reduced('source', storedSource),
+    upstream_status: reduced('upstream-status', storedUpstreamStatus),
   }),
 };
 
@@ -75,6 +75,19 @@ export function responseSource(source: unknown, upstreamStatus: unknown, upstrea
   if (typeof upstreamStatus === 'string') return upstreamStatus.trim() !== '' ? 'upstream' : 'kong';
   if (typeof upstreamStatus === 'number') return 'upstream';
   return upstreamMs !== undefined ? 'upstream' : 'kong';
+}
+
+/** `source` as `responseSource` reads it: Kong's two values, `_OTHER` for any other string, else absent. */
+function storedSource(v: unknown): string | null {
+  if (v === 'upstream' || v === 'kong') return v;
+  return typeof v === 'string' && v !== '' ? OTHER : null;
+}
+
+/** `upstream_status` as `responseSource` reads it (blank or not, or a number), and only when `source` does not decide. */
+function storedUpstreamStatus(v: unknown, entry: JsonObject): string | number | null {
+  if (storedSource(entry.source) !== null) return null;
+  if (typeof v === 'string') return capped(v.trim());
+  return typeof v === 'number' ? 0 : null;
 }
 
 /** `error.type` strings of the usual status codes, made once rather than per entry. */

@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../../core/index.js';
 import type { HistogramSlot } from '../attribute-set.js';
 import type { SetNode } from '../attribute-trie.js';
-import { object, scalar } from '../entry-shape.js';
+import { object, reduced } from '../entry-shape.js';
 import { Bounds, histogram } from '../instrument.js';
 import type { Recorder } from '../recorder.js';
 import type { SectionDeclaration } from '../section.js';
@@ -15,10 +15,13 @@ const INSTRUMENTS = {
   responseSize: histogram('http.server.response.size', 'By', 'Bytes sent to the client (headers and body).', Bounds.size),
 } as const;
 
+/** A size as read: numeric strings (before Kong 2.2) stored as the number. */
+const SIZE = reduced('size', (v) => size(v) ?? null);
+
 export const SIZES: SectionDeclaration = {
   attributes: {},
   instruments: INSTRUMENTS,
-  fields: object({ request: object({ size: scalar }), response: object({ size: scalar }) }),
+  fields: object({ request: object({ size: SIZE }), response: object({ size: SIZE }) }),
 };
 
 export class Sizes {
