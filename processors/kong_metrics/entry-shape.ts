@@ -109,11 +109,3 @@ export function describe(s: FieldShape): string {
   if (s.calls !== undefined) fields.unshift(`*:${describe(s.calls.call)}`);
   return `{${fields.join(',')}}`;
 }
-
-/** The members of `o` that are calls: `[null]` for `o` itself, else their names. */
-export function callNames(rule: CallRule, o: Readonly<Record<string, unknown>>): (string | null)[] {
-  if (rule.isCall(o)) return [null];
-  const names: string[] = [];
-  for (const name in o) if (!rule.notCalls.has(name) && rule.isCall(o[name])) names.push(name);
-  return names;
-}
