@@ -16,7 +16,7 @@ export type Stored = string | number | boolean | null;
  */
 export interface Leaf {
   readonly kind: 'leaf';
-  /** Names the reduction in the layout's fingerprint. */
+  /** Names the reduction in the layout's fingerprint: give it a new name when the reduction changes, so older records are not misread. */
   readonly name: string;
   readonly store: (v: unknown, holder: JsonObject) => Stored;
   readonly load: (s: Stored) => unknown;
