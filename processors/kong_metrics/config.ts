@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { closest, duration, storageId } from '../../core/index.js';
-import { ATTRIBUTE_NAMES, REQUIRED_ATTRIBUTES } from './attributes.js';
-import { HISTOGRAM_NAMES, Instruments } from './instruments.js';
-import { DEFAULT_HTTP_METHODS } from './known-values.js';
+import { TOKEN_USAGE_NAME } from './sections/genai.js';
+import { DEFAULT_HTTP_METHODS } from './sections/http.js';
+import { ATTRIBUTE_NAMES, HISTOGRAM_NAMES, REQUIRED_ATTRIBUTES } from './sections/index.js';
 
 export interface ModelPrice {
   /** Price of one million input (prompt) tokens, in the operator's currency. */
@@ -53,12 +53,12 @@ function unknownNameMessage(what: string, name: string, known: readonly string[]
 }
 
 const attributeName = z.string().superRefine((name, ctx) => {
-  if ((REQUIRED_ATTRIBUTES as readonly string[]).includes(name)) {
+  if (REQUIRED_ATTRIBUTES.includes(name)) {
     ctx.addIssue({
       code: 'custom',
       message: `${name} cannot be excluded: it tells apart values that must not be added together (remove it from the list)`,
     });
-  } else if (!(ATTRIBUTE_NAMES as readonly string[]).includes(name)) {
+  } else if (!ATTRIBUTE_NAMES.includes(name)) {
     ctx.addIssue({ code: 'custom', message: unknownNameMessage('attribute', name, ATTRIBUTE_NAMES) });
   }
 });
@@ -159,7 +159,7 @@ export const configSchema: z.ZodType<KongMetricsConfig> = z
           path: ['buckets', name],
           message: unknownNameMessage('histogram', name, HISTOGRAM_NAMES),
         });
-      } else if (name === Instruments.tokenUsage.name && c.token_usage_as !== 'histogram') {
+      } else if (name === TOKEN_USAGE_NAME && c.token_usage_as !== 'histogram') {
         ctx.addIssue({
           code: 'custom',
           path: ['buckets', name],

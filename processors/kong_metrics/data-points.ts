@@ -29,11 +29,16 @@ export interface Collected {
   readonly taken: TakenDelta[];
 }
 
-// Points get their own copies of attributes and arrays: a downstream processor may change a batch in
-// place, and must not change the series behind it.
+/**
+ * A point shares the series' attributes and the metric's bounds: consumers never change what they receive
+ * (the contract's rule; one that must declares `mutatesData` and the fan-out hands it a copy, as the
+ * Collector's `MutatesData`), and kong_metrics never changes either after a series is created. The counts
+ * are copied for kong_metrics' own sake: they are the live array later entries add to and `reset()` zeroes
+ * in place, while the emitted point is still being exported, and `restoreDeltas` reads it after the reset.
+ */
 function histogramValue(s: HistogramSeries, bounds: readonly number[]): Histogram {
   return {
-    buckets: { boundaries: bounds.slice(), counts: s.counts.slice() },
+    buckets: { boundaries: bounds as number[], counts: s.counts.slice() },
     sum: s.sum,
     count: s.count,
     min: s.min,
@@ -88,14 +93,14 @@ export function collectCumulative(metrics: readonly AnyMetric[], now: number): C
       const points: DataPoint<Histogram>[] = [];
       for (const s of seriesOf(m)) {
         const end = endAfter(s.start, s.startHr, now, endTime);
-        points.push({ startTime: s.startHr, endTime: end, attributes: { ...s.attributes }, value: histogramValue(s, m.bounds) });
+        points.push({ startTime: s.startHr, endTime: end, attributes: s.attributes, value: histogramValue(s, m.bounds) });
       }
       if (points.length > 0) out.push(histogramData(m, AggregationTemporality.CUMULATIVE, points));
       pointCount += points.length;
     } else {
       const points: DataPoint<number>[] = [];
       for (const s of seriesOf(m)) {
-        points.push({ startTime: s.startHr, endTime: endAfter(s.start, s.startHr, now, endTime), attributes: { ...s.attributes }, value: s.value });
+        points.push({ startTime: s.startHr, endTime: endAfter(s.start, s.startHr, now, endTime), attributes: s.attributes, value: s.value });
       }
       if (points.length > 0) out.push(sumData(m, AggregationTemporality.CUMULATIVE, points));
       pointCount += points.length;
@@ -118,7 +123,7 @@ export function collectDelta(metrics: readonly AnyMetric[], now: number): Collec
       const points: DataPoint<Histogram>[] = [];
       for (const s of seriesOf(m)) {
         if (s.isEmpty) continue;
-        const point = { startTime: s.startHr, endTime, attributes: { ...s.attributes }, value: histogramValue(s, m.bounds) };
+        const point = { startTime: s.startHr, endTime, attributes: s.attributes, value: histogramValue(s, m.bounds) };
         points.push(point);
         taken.push({ kind: 'histogram', series: s, start: s.start, point });
         s.reset();
@@ -131,7 +136,7 @@ export function collectDelta(metrics: readonly AnyMetric[], now: number): Collec
       const points: DataPoint<number>[] = [];
       for (const s of seriesOf(m)) {
         if (s.isEmpty) continue;
-        const point = { startTime: s.startHr, endTime, attributes: { ...s.attributes }, value: s.value };
+        const point = { startTime: s.startHr, endTime, attributes: s.attributes, value: s.value };
         points.push(point);
         taken.push({ kind: 'sum', series: s, start: s.start, point });
         s.value = 0;

@@ -1,10 +1,14 @@
 import type { Attributes } from '@opentelemetry/api';
-import { OVERFLOW_ATTRIBUTE } from './attributes.js';
-import type { HistogramInstrument, SumInstrument } from './instruments.js';
+import type { HistogramInstrument, SumInstrument } from './instrument.js';
 import { HistogramSeries, SumSeries } from './series.js';
 
-/** Builds a series' attributes from the fields read off the current entry; called only when a series is new. */
-export type AttributeBuilder<F> = (fields: F) => Attributes;
+/** A series' attributes, built from the fields read off the current entry; asked only when a series is new. */
+export interface AttributeSource {
+  attributes(): Attributes;
+}
+
+/** The OTel SDK's marker for the series that collects attribute sets past the cardinality limit. */
+export const OVERFLOW_ATTRIBUTE = 'otel.metric.overflow';
 
 const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ [OVERFLOW_ATTRIBUTE]: true });
 
@@ -38,11 +42,11 @@ export class SumMetric {
   }
 
   /** The series of an attribute set met for the first time (`overflowSet`: one past the tracking cap). */
-  create<F>(overflowSet: boolean, build: AttributeBuilder<F>, fields: F, now: number): SumSeries {
+  create(overflowSet: boolean, source: AttributeSource, now: number): SumSeries {
     if (overflowSet || this.series.length >= this.limit || this.budget.spent) {
       return (this.overflow ??= new SumSeries(OVERFLOW_ATTRIBUTES, now, true));
     }
-    const s = new SumSeries(build(fields), now, false);
+    const s = new SumSeries(source.attributes(), now, false);
     this.series.push(s);
     this.budget.used++;
     return s;
@@ -64,11 +68,11 @@ export class HistogramMetric {
     return this.instrument.name;
   }
 
-  create<F>(overflowSet: boolean, build: AttributeBuilder<F>, fields: F, now: number): HistogramSeries {
+  create(overflowSet: boolean, source: AttributeSource, now: number): HistogramSeries {
     if (overflowSet || this.series.length >= this.limit || this.budget.spent) {
       return (this.overflow ??= new HistogramSeries(OVERFLOW_ATTRIBUTES, now, true, this.bounds.length + 1));
     }
-    const s = new HistogramSeries(build(fields), now, false, this.bounds.length + 1);
+    const s = new HistogramSeries(source.attributes(), now, false, this.bounds.length + 1);
     this.series.push(s);
     this.budget.used++;
     return s;

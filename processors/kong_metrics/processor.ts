@@ -13,7 +13,6 @@ import {
   withCovers,
 } from '../../core/index.js';
 import { KongEntryAggregator } from './aggregator.js';
-import { keptAttributes } from './attributes.js';
 import type { KongMetricsConfig } from './config.js';
 import { type Collected, collectCumulative, collectDelta, restoreDeltas } from './data-points.js';
 import { DurableLog, type DurableLogOptions } from './durable/durable-log.js';
@@ -53,7 +52,7 @@ export class KongMetricsProcessor implements Processor {
     this.telemetry = new KongMetricsTelemetry(ctx);
     this.scrapeMapping = { dropUnmapped: config.drop_unmapped, excluded: new Set(config.exclude_attributes) };
     this.aggregator = new KongEntryAggregator({
-      kept: keptAttributes(config.exclude_attributes),
+      excluded: config.exclude_attributes,
       knownMethods: new Set(config.http_known_methods),
       prices: new PriceTable(config.pricing),
       tokenUsageAs: config.token_usage_as,

@@ -15,6 +15,13 @@ import type { MetricBatch } from '../../core/index.js';
  * table), so a team that scrapes Kong's `/metrics` gets the same names as one that sends logs. The table
  * is core's, shared with the prometheus exporter's `naming: kong`; this is its inverse. Runs once per
  * scrape (thousands of series a minute), not per log entry, so it favours plain code over speed tricks.
+ *
+ * It is the section of scraped Kong series, but it declares no `SectionDeclaration` (section.ts): it reads
+ * no log-entry fields (nothing for the write-ahead log to store — scraped series are not logged), builds
+ * no attribute sets and records into no instruments of its own; it renames finished points by core's
+ * table (core/kong/prometheus_names.ts), which is the one list of its families, labels and instruments,
+ * shared with the prometheus exporter's `naming: kong` so the two cannot drift apart. Its golden test is
+ * test/processors/kong_metrics/scrape_mapping.test.ts.
  */
 
 export interface ScrapeMappingOptions {

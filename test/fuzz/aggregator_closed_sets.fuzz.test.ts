@@ -3,16 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEED } from '../../bench/fuzz/engine.js';
 import type { KongLogEntry } from '../../core/index.js';
 import { collectCumulative } from '../../processors/kong_metrics/data-points.js';
-import {
-  A2A_BINDINGS,
-  A2A_METHODS,
-  A2A_TASK_STATES,
-  CACHE_STATUSES,
-  DEFAULT_HTTP_METHODS,
-  MCP_PRIMITIVES,
-  OTHER,
-  REQUEST_MODES,
-} from '../../processors/kong_metrics/known-values.js';
+import { A2A_BINDINGS, A2A_METHODS, A2A_TASK_STATES } from '../../processors/kong_metrics/sections/a2a.js';
+import { CACHE_STATUSES } from '../../processors/kong_metrics/sections/cache.js';
+import { REQUEST_MODES } from '../../processors/kong_metrics/sections/genai.js';
+import { DEFAULT_HTTP_METHODS } from '../../processors/kong_metrics/sections/http.js';
+import { MCP_PRIMITIVES } from '../../processors/kong_metrics/sections/mcp.js';
+import { OTHER } from '../../processors/kong_metrics/values.js';
 import { aiCall, aiEntry } from '../processors/kong_metrics/entries.js';
 import { defaultAggregator } from '../support/fuzz/aggregator.js';
 

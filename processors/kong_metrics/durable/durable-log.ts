@@ -77,7 +77,13 @@ export class DurableLog {
       );
     }
     this.telemetry.replayedEntries.add(entries);
-    if (unreadable > 0) this.ctx.logger.error({ records: unreadable }, 'kong_metrics: skipped write-ahead log records that hold no entry list (a bug: please report it)');
+    if (unreadable > 0) {
+      this.ctx.logger.error(
+        { records: unreadable },
+        'kong_metrics: skipped write-ahead log records it cannot read: written by a kongtel version that stores other fields ' +
+          '(drain the log before such an upgrade), or not an entry list',
+      );
+    }
     if (result.replayed > 0) {
       this.ctx.logger.info(
         { records: result.replayed, entries, coveredPosition: covered ?? null, position: this.wal.position },

@@ -23,7 +23,6 @@ import { CapturingConsumer } from '../../support/consumers.js';
 import { textLogger } from '../../support/logs.js';
 
 export const KONG_FIXTURES = fileURLToPath(new URL('../../testdata/kong/', import.meta.url));
-export const GOLDEN_DIR = fileURLToPath(new URL('../../testdata/kong_metrics/', import.meta.url));
 
 /** Bucket bounds as metric-mapping.md lists them (copied from the doc, not from the code). */
 export const DOC_BOUNDS: Record<string, number[]> = {

@@ -1,6 +1,5 @@
 import { KongEntryAggregator } from '../../../processors/kong_metrics/aggregator.js';
-import { keptAttributes } from '../../../processors/kong_metrics/attributes.js';
-import { DEFAULT_HTTP_METHODS } from '../../../processors/kong_metrics/known-values.js';
+import { DEFAULT_HTTP_METHODS } from '../../../processors/kong_metrics/sections/http.js';
 import { PriceTable } from '../../../processors/kong_metrics/pricing.js';
 
 export interface AggregatorOptions {
@@ -17,7 +16,7 @@ export interface AggregatorOptions {
  */
 export function defaultAggregator(o: AggregatorOptions): KongEntryAggregator {
   return new KongEntryAggregator({
-    kept: keptAttributes([]),
+    excluded: [],
     knownMethods: new Set(DEFAULT_HTTP_METHODS),
     prices: new PriceTable(o.prices ?? {}),
     tokenUsageAs: o.tokenUsageAs ?? 'sum',

@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -15,7 +15,8 @@ import {
 } from '../../../../core/index.js';
 import { cumulativeToDeltaFactory } from '../../../../processors/cumulativetodelta/index.js';
 import { WAL_REPLAYED_METRIC, WAL_SYNCS_METRIC } from '../../../../processors/kong_metrics/durable/telemetry.js';
-import { scanSegment } from '../../../../processors/kong_metrics/durable/wal-record.js';
+import { recordHeader, scanSegment } from '../../../../processors/kong_metrics/durable/wal-record.js';
+import { decodeEntries } from '../../../../processors/kong_metrics/durable/entry-codec.js';
 import { kongMetricsConfigSchema, KongMetricsProcessor } from '../../../../processors/kong_metrics/index.js';
 import { testContext } from '../../../support/context.js';
 import { plainEntry } from '../entries.js';
@@ -110,7 +111,7 @@ async function walRecords(storage: string): Promise<unknown[][]> {
   const out: unknown[][] = [];
   for (const f of await walFiles(storage)) {
     const data = await readFile(join(storage, 'kong_metrics', encodeURIComponent('metrics/kong'), f));
-    for (const r of scanSegment(data).records) out.push(JSON.parse(r.payload.toString()) as unknown[]);
+    for (const r of scanSegment(data).records) out.push(decodeEntries(r.payload.toString()) ?? []);
   }
   return out;
 }
@@ -179,6 +180,25 @@ describe('kong_metrics durable mode', () => {
     stoppers.push(() => second.processor.shutdown());
     await second.tick();
     expect(fresh.requests()).toBe(6);
+  });
+
+  it('a record of another layout (an older kongtel) is skipped, counted in one error line, and never read into other fields', async () => {
+    const storage = await tempDir();
+    const first = await start(storage, new RecordingExporter());
+    await first.consume(entries(2));
+    await first.processor.shutdown();
+    // Version 1's layout: one bare 9-slot tuple per entry, no fingerprint.
+    const old = Buffer.from(JSON.stringify([['orders', 'orders-route', 'default', null, ['GET', 120, null], [200, 900], [40, 2, 35], 'upstream', null]]));
+    const [file] = await walFiles(storage);
+    await appendFile(join(storage, 'kong_metrics', encodeURIComponent('metrics/kong'), file), Buffer.concat([recordHeader(old), old]));
+
+    const fresh = new RecordingExporter();
+    const second = await start(storage, fresh);
+    stoppers.push(() => second.processor.shutdown());
+    await second.tick();
+    expect(fresh.requests()).toBe(2);
+    const skipped = second.lines.filter((l) => l.level === 50 && l.msg.includes('skipped write-ahead log records it cannot read'));
+    expect(skipped.map((l) => (l as { records?: number }).records)).toEqual([1]);
   });
 
   it('delta: a refused emission keeps its deltas, and the next one carries them with the newer position; nothing is counted twice', async () => {

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { KongLogEntry } from '../../../../core/index.js';
-import { decodeEntries, encodeEntries } from '../../../../processors/kong_metrics/durable/entry-codec.js';
+import { decodeEntries, encodeEntries, LAYOUT_FINGERPRINT } from '../../../../processors/kong_metrics/durable/entry-codec.js';
 import { aiCall, aiEntry, plainEntry } from '../entries.js';
 import { compact, emitted, KONG_FIXTURES, loadEntries, sortPoints } from '../harness.js';
 
@@ -68,6 +68,18 @@ const SYNTHETIC: [string, KongLogEntry[]][] = [
       aiEntry(aiCall(), { response: { status: '404', size: 1 }, request: { method: 'PROPFIND', size: 3 }, source: 'exit' }),
       plainEntry({ response: { status: 600, size: 1 }, request: { method: 'get', size: 3 } }),
       plainEntry({ response: { status: null, size: 1 } }),
+      plainEntry({ request: { method: 'GET', size: `${'0'.repeat(300)}120` }, response: { status: 200, size: ' 900 ' } }),
+      plainEntry({ source: undefined, upstream_status: `${' '.repeat(300)}200` }),
+      plainEntry({ source: '', upstream_status: '  ', workspace_name: '', workspace: 'ws-by-id' }),
+    ],
+  ],
+  [
+    'AI plugin objects, one under a member named __proto__',
+    [
+      JSON.parse(
+        `{"request":{"method":"POST","uri":"/v1/chat/completions","size":4},"response":{"status":200,"size":5},"latencies":{"request":9},` +
+          `"ai":{"__proto__":${JSON.stringify(aiCall())},"proxy":${JSON.stringify(aiCall({ meta: { provider_name: 'anthropic' } }))}}}`,
+      ) as KongLogEntry,
     ],
   ],
   [
@@ -115,8 +127,27 @@ describe('write-ahead log entry encoding', () => {
     expect(encodeEntries(entries).length).toBeLessThan(2_000);
   });
 
+  it('a record written with another layout (another kongtel version) is not replayed into the wrong fields', () => {
+    const [fingerprint, ...stored] = JSON.parse(encodeEntries([plainEntry()])) as unknown[];
+    expect(decodeEntries(JSON.stringify([fingerprint, ...stored]))).toHaveLength(1);
+    expect(decodeEntries(JSON.stringify([Number(fingerprint) + 1, ...stored]))).toBeUndefined();
+    // Version 1 stored bare 9-slot tuples, one per entry.
+    expect(decodeEntries(JSON.stringify([['orders', 'orders-route', 'default', null, ['GET', 120, null], [200, 900], [40, 2, 35], 'upstream', null]]))).toBeUndefined();
+  });
+
+  it('hostile values: no throw, and the record stays small', () => {
+    const deep = JSON.parse(`{"service":{"name":${'['.repeat(10_000)}${']'.repeat(10_000)}},"request":{"method":"GET","size":1},"response":{"status":200}}`) as KongLogEntry;
+    const huge = 'x'.repeat(1_000_000);
+    const wide = plainEntry({ ai: { mcp: { rpc: Array.from({ length: 10_000 }, () => 'not an rpc'), audit: Array.from({ length: 10_000 }, () => ({})) } } });
+    const named = plainEntry({ service: { name: huge }, upstream_status: huge, source: huge, request: { method: huge, size: `${'0'.repeat(1_000)}7` } });
+    expect(encodeEntries([deep, named]).length).toBeLessThan(2_000);
+    // Items that are no objects are dropped; empty ones stay (an audit item without an action counts nothing, but an empty RPC is one).
+    expect(encodeEntries([wide]).length).toBeLessThan(JSON.stringify(wide).length / 2);
+    expect(decodeEntries(encodeEntries([deep, wide, named]))).toHaveLength(3);
+  });
+
   it('a record that is not an encoded batch decodes to undefined', () => {
-    for (const text of ['', '{}', '[1,2]', '[[1,2,3]]', '[["a"]]']) expect(decodeEntries(text)).toBeUndefined();
-    expect(decodeEntries('[]')).toEqual([]);
+    for (const text of ['', '{}', '[]', '[1,2]', '[[1,2,3]]', '[["a"]]', `[${LAYOUT_FINGERPRINT},7]`]) expect(decodeEntries(text)).toBeUndefined();
+    expect(decodeEntries(`[${LAYOUT_FINGERPRINT}]`)).toEqual([]);
   });
 });
