@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   type ComponentContext,
   coveredPosition,
+  diskProblem,
   errorMessage,
   type Host,
   type KongLogEntry,
@@ -73,7 +74,7 @@ export class DurableLog {
       });
     } catch (err) {
       throw new Error(
-        `processors.${this.ctx.id}.storage: cannot use "${this.dir}" for the write-ahead log (${errorMessage(err)}); make it a writable directory on a local disk`,
+        `processors.${this.ctx.id}.storage: cannot use "${this.dir}" for the write-ahead log: ${diskProblem(err)}`,
       );
     }
     this.telemetry.replayedEntries.add(entries);

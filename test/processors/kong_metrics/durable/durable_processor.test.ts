@@ -1,4 +1,4 @@
-import { appendFile, readdir, readFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -199,6 +199,21 @@ describe('kong_metrics durable mode', () => {
     expect(fresh.requests()).toBe(2);
     const skipped = second.lines.filter((l) => l.level === 50 && l.msg.includes('skipped write-ahead log records it cannot read'));
     expect(skipped.map((l) => (l as { records?: number }).records)).toEqual([1]);
+  });
+
+  it('a write-ahead log directory it cannot use: the error names the key, the cause and the fix, not a generic "make it writable"', async () => {
+    const storage = await tempDir();
+    // Where the processor's directory should be, a file (a leftover, a wrong volume layout).
+    await writeFile(join(storage, 'kong_metrics'), 'not a directory');
+    const err = await start(storage, new RecordingExporter()).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    const message = (err as Error).message;
+    expect(message).toMatch(/^processors\.kong_metrics\.storage: cannot use ".*" for the write-ahead log: /);
+    expect(message).toContain('a part of the path is a file, not a directory: point the key at a directory (ENOTDIR)');
+    expect(message).not.toContain('make it a writable directory');
   });
 
   it('delta: a refused emission keeps its deltas, and the next one carries them with the newer position; nothing is counted twice', async () => {
