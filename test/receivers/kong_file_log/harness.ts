@@ -42,7 +42,8 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'kongtel-file-log-'));
 }
 
-export async function startReceiver(config: Record<string, unknown>, next = new ScriptedConsumer()): Promise<Harness> {
+/** `storage` maps storage extension ids to their directories, as the running file_storage extensions would. */
+export async function startReceiver(config: Record<string, unknown>, next = new ScriptedConsumer(), storage: Readonly<Record<string, string>> = {}): Promise<Harness> {
   const telemetry = new SelfTelemetry();
   const logs: Record<string, unknown>[] = [];
   const stream = new Writable({
@@ -51,7 +52,7 @@ export async function startReceiver(config: Record<string, unknown>, next = new 
       done();
     },
   });
-  const ctx = { ...testContext('kong_file_log', 'receiver', { telemetry }), logger: pino({}, stream) };
+  const ctx = { ...testContext('kong_file_log', 'receiver', { telemetry, storage }), logger: pino({}, stream) };
   const parsed = kongFileLogReceiverFactory.configSchema.parse({ poll_interval: '20ms', ...config });
   const receiver = kongFileLogReceiverFactory.create(parsed, ctx, next);
   if (!(receiver instanceof KongFileLogReceiver)) throw new Error('factory did not create a KongFileLogReceiver');
