@@ -23,7 +23,9 @@ COPY --from=build /app/dist dist
 COPY package.json pipelines.yaml ./
 # The default pipeline listens on all interfaces; override with KONGTEL_* variables or a mounted config.
 ENV KONGTEL_SELF_METRICS_ENDPOINT=0.0.0.0:8888
-RUN mkdir -p /var/lib/kongtel && chown node:node /var/lib/kongtel
+# /var/lib/kongtel/file_storage is where a bare `file_storage:` extension keeps its files (extensions/file_storage);
+# it must exist (create_directory defaults to false, as in the Collector) and be the node user's.
+RUN mkdir -p /var/lib/kongtel && mkdir -p -m 0750 /var/lib/kongtel/file_storage && chown -R node:node /var/lib/kongtel
 USER node
 EXPOSE 8080 9464 13133 8888
 HEALTHCHECK --interval=10s --timeout=3s CMD node -e "fetch('http://127.0.0.1:13133/').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

@@ -131,7 +131,8 @@ export {
 // Servers receivers and exporters listen with: auth, TLS, bodies, connection limits (net/).
 export { answeredUnauthorized, type AuthConfig, Authenticator, authSchema, decodeBasicCredentials } from './net/auth.js';
 export { type BodyEncoding, bodyEncodingOf, type BodyResult, readBody } from './net/body.js';
-export { readTlsMaterial, type TlsMaterial, type TlsServerConfig, tlsServerOptions, tlsServerSchema } from './net/tls.js';
+export { readTlsMaterial, type TlsMaterial, type TlsServerConfig, tlsServerOptions, type TlsServerOptions, tlsServerSchema } from './net/tls.js';
+export { readPemFile } from './net/pem_file.js';
 export { listen, listenError } from './net/listen.js';
 export { createHttpServer, type GuardedHttpServer, type ListenerContext } from './net/http_server.js';
 export { HttpListener, SHUTDOWN_GRACE_MS } from './net/http_listener.js';

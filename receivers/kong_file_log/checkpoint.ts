@@ -46,18 +46,25 @@ export type LoadedCheckpoint =
 const FIX_FIRST = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENAMETOOLONG']);
 
 /**
- * The read offsets of one receiver in `<storage>/<id>.json`. Saved by writing a temporary file, syncing it
- * and renaming it over the old one, so a crash leaves either the old or the new checkpoint, never half.
+ * The read offsets of one receiver in `<directory>/<id>.json`, `directory` being the storage extension's.
+ * Saved by writing a temporary file, syncing it and renaming it over the old one, so a crash leaves either
+ * the old or the new checkpoint, never half.
  */
 export class CheckpointStore {
   readonly file: string;
+  /** The directory as errors show it: with the key that sets it, where a person fixes it. */
+  private readonly shownDir: string;
 
+  /** `where` is the receiver's key (`receivers.kong_file_log`); `extensionId` the storage it names. */
   constructor(
     private readonly dir: string,
     id: string,
     private readonly where: string,
+    extensionId: string,
   ) {
+    // The same file that `storage: <directory>` (before issue 10) used, so an upgrade keeps its offsets.
     this.file = join(dir, `${id.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+    this.shownDir = `"${dir}" (extensions.${extensionId}.directory)`;
   }
 
   /**
@@ -69,7 +76,7 @@ export class CheckpointStore {
     try {
       await mkdir(this.dir, { recursive: true });
     } catch (err) {
-      throw new Error(`${this.where}.storage: cannot create directory "${this.dir}": ${diskProblem(err)}`);
+      throw new Error(`${this.where}.storage: cannot create directory ${this.shownDir}: ${diskProblem(err)}`);
     }
     const probe = `${this.file}.tmp`;
     try {
@@ -77,7 +84,7 @@ export class CheckpointStore {
       await unlink(probe);
     } catch (err) {
       await unlink(probe).catch(() => undefined);
-      if (FIX_FIRST.has(errnoCode(err) ?? '')) throw new Error(`${this.where}.storage: cannot write in "${this.dir}": ${diskProblem(err)}`);
+      if (FIX_FIRST.has(errnoCode(err) ?? '')) throw new Error(`${this.where}.storage: cannot write in ${this.shownDir}: ${diskProblem(err)}`);
       return diskProblem(err);
     }
     return undefined;

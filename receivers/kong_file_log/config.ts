@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byteSize, duration } from '../../core/index.js';
+import { byteSize, duration, storageId } from '../../core/index.js';
 import { globSyntaxProblem } from './glob_syntax.js';
 
 const MIB = 1024 * 1024;
@@ -24,7 +24,12 @@ export const kongFileLogConfigSchema = z.strictObject({
   max_line_size: byteSize()
     .refine((n) => n > 0, 'must be more than 0 bytes, e.g. "1MiB"')
     .default(MIB),
-  storage: z.string().min(1, 'must be a directory path; remove the key to keep offsets in memory only').optional(),
+  /**
+   * A storage extension's id (`file_storage`), as the Collector's filelog receiver takes: the checkpoint is
+   * `<its directory>/<id>.json`, where the directory form (before issue 10) kept it, so an upgrade goes on
+   * from the saved offsets. Unset: offsets in memory only.
+   */
+  storage: storageId(['receivers', 'kong_file_log', 'storage']).optional(),
 });
 
 export type KongFileLogConfig = z.infer<typeof kongFileLogConfigSchema>;

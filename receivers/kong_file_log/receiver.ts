@@ -60,7 +60,7 @@ export class KongFileLogReceiver implements Receiver {
       startAt: config.start_at,
       logger: ctx.logger,
     });
-    this.store = config.storage === undefined ? undefined : new CheckpointStore(config.storage, ctx.id, this.where);
+    this.store = config.storage === undefined ? undefined : new CheckpointStore(ctx.storage(config.storage), ctx.id, this.where, config.storage);
     this.buf = Buffer.allocUnsafe(Math.max(MIN_READ_SIZE, config.max_line_size + 1));
   }
 
@@ -68,7 +68,7 @@ export class KongFileLogReceiver implements Receiver {
     if (this.store !== undefined) {
       const full = await this.store.init();
       if (full !== undefined) {
-        this.ctx.logger.warn({ dir: this.config.storage, problem: full }, `${this.where}.storage: cannot write the checkpoint yet; tailing starts, offsets are saved once there is space`);
+        this.ctx.logger.warn({ checkpoint: this.store.file, problem: full }, `${this.where}.storage: cannot write the checkpoint yet; tailing starts, offsets are saved once there is space`);
       }
       const loaded = await this.store.load(this.ctx.clock.now());
       if (loaded !== undefined && 'problem' in loaded) {

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { parseEndpoint } from '../../core/index.js';
+import { parseEndpoint, readPemFile } from '../../core/index.js';
 import type { PrometheusReceiverConfig, ScrapeConfig } from './config.js';
 
 /** One endpoint to scrape, with everything the scrape loop needs resolved once at start-up. */
@@ -43,13 +42,8 @@ function authorization(job: ScrapeConfig): string | undefined {
   return undefined;
 }
 
-async function readCa(file: string, where: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new Error(`${where}.tls_config.ca_file: cannot read "${file}" (${code}); point it at a readable PEM file of CA certificates`);
-  }
+function readCa(file: string, where: string): Promise<Buffer> {
+  return readPemFile(file, `${where}.tls_config.ca_file`, 'point it at a readable PEM file of CA certificates');
 }
 
 /**

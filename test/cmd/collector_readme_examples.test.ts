@@ -299,8 +299,7 @@ const CASES: readonly Case[] = [
       'exporters.prometheus.const_labels.another label: is not a Prometheus label name: use letters, digits and _, not starting with a digit (e.g. "region")',
       'exporters.prometheus.send_timestamps: kongtel serves samples without timestamps, so Prometheus stamps each with its scrape time; remove send_timestamps (false is accepted)',
       'exporters.prometheus.enable_open_metrics: kongtel serves the Prometheus text format 0.0.4 only (no OpenMetrics, no exemplars); remove enable_open_metrics (false is accepted)',
-      // Not yet explained: the shared server TLS schema (core/net/tls.ts) has client_ca_file for this.
-      'exporters.prometheus.tls.ca_file: unknown key (did you mean "cert_file"?)',
+      "exporters.prometheus.tls.ca_file: a server checks client certificates against client_ca_file (the Collector's servers do too; ca_file is for clients): write client_ca_file instead",
     ],
   },
   {

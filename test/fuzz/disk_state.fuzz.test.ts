@@ -219,7 +219,7 @@ describe('disk state: kong_file_log checkpoint', () => {
         // Strays beside it are none of the receiver's business.
         if (strayFifo) execFileSync('mkfifo', [join(storage, 'stray.json.tmp.fifo')]);
 
-        const started = await within(startReceiver({ include: [log], storage, start_at: 'beginning' }), 'receiver start-up').then(
+        const started = await within(startReceiver({ include: [log], storage: 'file_storage', start_at: 'beginning' }, undefined, { file_storage: storage }), 'receiver start-up').then(
           (h) => h,
           (err: unknown) => err as Error,
         );

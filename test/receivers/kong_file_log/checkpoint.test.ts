@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canMount, mountTmpfs } from '../../support/mount.js';
 import { KONGTEL_BIN } from '../../support/processes.js';
-import { ScriptedConsumer } from '../../support/consumers.js';
-import { tempDir } from '../../support/temp.js';
-import { sleep, until } from '../../support/wait.js';
-import { append, ids, line, startReceiver } from './harness.js';
 import { freePort } from '../../support/ports.js';
+import { append, ids, line, startReceiver, type Harness } from './harness.js';
+import { ScriptedConsumer } from '../../support/consumers.js';
+import { sleep, until } from '../../support/wait.js';
+import { tempDir } from '../../support/temp.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -27,6 +27,11 @@ interface SavedFile {
   lines: number | null;
 }
 
+/** The receiver with `storage: file_storage`, that extension's directory being `storage`. */
+function startStored(config: Record<string, unknown>, next?: ScriptedConsumer): Promise<Harness> {
+  return startReceiver(config, next, { file_storage: storage });
+}
+
 function checkpoint(): SavedFile[] {
   return (JSON.parse(readFileSync(join(storage, 'kong_file_log.json'), 'utf8')) as { files: SavedFile[] }).files;
 }
@@ -38,7 +43,7 @@ describe('kong_file_log checkpoint', () => {
     // Reads of 64 KiB (~300 lines) delivered slowly: the shutdown lands in the middle of the file.
     const slow = new ScriptedConsumer();
     slow.delayMs = 30;
-    const first = await startReceiver({ include: [log], start_at: 'beginning', storage, max_line_size: '4KiB' }, slow);
+    const first = await startStored({ include: [log], start_at: 'beginning', storage: 'file_storage', max_line_size: '4KiB' }, slow);
     await until('a first batch', () => first.accepted() > 0);
     await first.receiver.shutdown();
     const delivered = first.next.ids();
@@ -56,7 +61,7 @@ describe('kong_file_log checkpoint', () => {
     append(join(dir, 'new.log'), ids('n', 0, 7));
 
     // start_at: end does not apply: the checkpoint knows where to go on, and new.log is new.
-    const second = await startReceiver({ include: [join(dir, '*.log')], start_at: 'end', storage });
+    const second = await startStored({ include: [join(dir, '*.log')], start_at: 'end', storage: 'file_storage' });
     try {
       await until('the rest', () => delivered.length + second.accepted() >= 3000 + 1 + 50 + 7);
       await sleep(60);
@@ -76,7 +81,7 @@ describe('kong_file_log checkpoint', () => {
   it('keeps the offset before an unfinished last line at shutdown', async () => {
     const log = join(dir, 'kong.log');
     writeFileSync(log, '');
-    const first = await startReceiver({ include: [log], storage });
+    const first = await startStored({ include: [log], storage: 'file_storage' });
     appendFileSync(log, `${line('whole')}{"request":{"id":"unfin`);
     await until('1 entry', () => first.accepted() === 1);
     await first.receiver.shutdown();
@@ -84,7 +89,7 @@ describe('kong_file_log checkpoint', () => {
     expect(first.rejected('truncated')).toBe(0);
 
     appendFileSync(log, 'ished"},"latencies":{"request":1}}\n');
-    const second = await startReceiver({ include: [log], storage });
+    const second = await startStored({ include: [log], storage: 'file_storage' });
     try {
       await until('1 entry', () => second.accepted() === 1);
       expect(second.next.ids()).toEqual(['unfinished']);
@@ -115,7 +120,7 @@ describe('kong_file_log checkpoint', () => {
         ],
       }),
     );
-    const h = await startReceiver({ include: [log], storage });
+    const h = await startStored({ include: [log], storage: 'file_storage' });
     try {
       await until('4 entries', () => h.accepted() === 4);
       expect(h.next.ids()).toEqual(ids('now', 0, 4));
@@ -129,7 +134,7 @@ describe('kong_file_log checkpoint', () => {
     writeFileSync(join(storage, 'kong_file_log.json'), '{ not json');
     const log = join(dir, 'kong.log');
     append(log, ids('a', 0, 2));
-    const h = await startReceiver({ include: [log], storage, start_at: 'beginning' });
+    const h = await startStored({ include: [log], storage: 'file_storage', start_at: 'beginning' });
     try {
       await until('2 entries', () => h.accepted() === 2);
       const error = h.logs.find((l) => l.level === 50);
@@ -149,7 +154,7 @@ describe('kong_file_log checkpoint', () => {
     mkdirSync(storage);
     const file = join(storage, 'kong_file_log.json');
     make(file);
-    await expect(startReceiver({ include: [join(dir, '*.log')], storage })).rejects.toThrow(
+    await expect(startStored({ include: [join(dir, '*.log')], storage: 'file_storage' })).rejects.toThrow(
       `receivers.kong_file_log.storage: cannot read the checkpoint "${file}": "${file}" ${says}: remove it, or move it out of the directory (ENOTREG). It holds where reading stopped`,
     );
   });
@@ -171,7 +176,7 @@ describe('kong_file_log checkpoint', () => {
     const port = await freePort();
     writeFileSync(
       config,
-      `receivers:\n  kong_file_log:\n    include: [${log}]\n    storage: ${storage}\nprocessors:\n  kong_metrics: {}\nexporters:\n  prometheus:\n    endpoint: 127.0.0.1:${port}\nservice:\n  pipelines:\n    metrics:\n      receivers: [kong_file_log]\n      processors: [kong_metrics]\n      exporters: [prometheus]\n`,
+      `extensions:\n  file_storage:\n    directory: ${storage}\nreceivers:\n  kong_file_log:\n    include: [${log}]\n    storage: file_storage\nprocessors:\n  kong_metrics: {}\nexporters:\n  prometheus:\n    endpoint: 127.0.0.1:${port}\nservice:\n  extensions: [file_storage]\n  pipelines:\n    metrics:\n      receivers: [kong_file_log]\n      processors: [kong_metrics]\n      exporters: [prometheus]\n`,
       { mode: 0o644 },
     );
     try {
@@ -189,7 +194,7 @@ describe('kong_file_log checkpoint', () => {
   it('a checkpoint that cannot be written is logged once per episode and counted, and once more when it works again', async () => {
     const log = join(dir, 'kong.log');
     writeFileSync(log, '');
-    const h = await startReceiver({ include: [log], storage });
+    const h = await startStored({ include: [log], storage: 'file_storage' });
     try {
       // Something else now sits where the checkpoint goes: every save fails (EISDIR) until it is gone.
       const file = join(storage, 'kong_file_log.json');
@@ -236,7 +241,7 @@ describe('kong_file_log checkpoint', () => {
       }
       const log = join(dir, 'kong.log');
       append(log, ids('a', 0, 3));
-      const h = await startReceiver({ include: [log], storage, start_at: 'beginning' });
+      const h = await startStored({ include: [log], storage: 'file_storage', start_at: 'beginning' });
       try {
         await until('3 entries', () => h.accepted() === 3);
         expect(h.logs.find((l) => l.level === 40 && String(l.msg).includes('cannot write the checkpoint yet'))?.problem).toMatch(/\(ENOSPC\)$/);
@@ -256,8 +261,8 @@ describe('kong_file_log checkpoint', () => {
     mkdirSync(storage);
     if (spawnSync('chattr', ['+i', storage]).status !== 0) return; // no attributes on this filesystem
     try {
-      await expect(startReceiver({ include: [join(dir, '*.log')], storage })).rejects.toThrow(
-        `receivers.kong_file_log.storage: cannot write in "${storage}": operation not permitted: fix its owner or mode (chown, chmod u+rwx), or clear the immutable or append-only attribute (lsattr, chattr -i -a) (EPERM)`,
+      await expect(startStored({ include: [join(dir, '*.log')], storage: 'file_storage' })).rejects.toThrow(
+        `receivers.kong_file_log.storage: cannot write in "${storage}" (extensions.file_storage.directory): operation not permitted: fix its owner or mode (chown, chmod u+rwx), or clear the immutable or append-only attribute (lsattr, chattr -i -a) (EPERM)`,
       );
     } finally {
       spawnSync('chattr', ['-i', storage]);
@@ -266,8 +271,9 @@ describe('kong_file_log checkpoint', () => {
 
   it('names the key and the fix when the storage directory cannot be created', async () => {
     writeFileSync(join(dir, 'a-file'), '');
-    await expect(startReceiver({ include: [join(dir, '*.log')], storage: join(dir, 'a-file', 'storage') })).rejects.toThrow(
-      /receivers\.kong_file_log\.storage: cannot create directory ".*a-file\/storage": a part of the path is a file, not a directory: point the key at a directory \(ENOTDIR\)$/,
+    storage = join(dir, 'a-file', 'storage');
+    await expect(startStored({ include: [join(dir, '*.log')], storage: 'file_storage' })).rejects.toThrow(
+      /receivers\.kong_file_log\.storage: cannot create directory ".*a-file\/storage" \(extensions\.file_storage\.directory\): a part of the path is a file, not a directory: point the key at a directory \(ENOTDIR\)$/,
     );
   });
 });

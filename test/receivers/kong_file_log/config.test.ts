@@ -26,7 +26,7 @@ describe('kong_file_log config', () => {
         start_at: 'beginning',
         poll_interval: '1s',
         max_line_size: '256KiB',
-        storage: '/var/lib/kongtel',
+        storage: 'file_storage',
       }),
     ).toEqual({
       include: ['/a/*.log', '/b/**/*.log'],
@@ -34,7 +34,7 @@ describe('kong_file_log config', () => {
       start_at: 'beginning',
       poll_interval: 1000,
       max_line_size: 256 * 1024,
-      storage: '/var/lib/kongtel',
+      storage: 'file_storage',
     });
   });
 
@@ -46,7 +46,8 @@ describe('kong_file_log config', () => {
     { name: 'unknown start_at', config: { include: ['/a'], start_at: 'middle' }, path: 'start_at', says: '' },
     { name: 'zero poll_interval', config: { include: ['/a'], poll_interval: 0 }, path: 'poll_interval', says: 'more than 0' },
     { name: 'bad size', config: { include: ['/a'], max_line_size: 'huge' }, path: 'max_line_size', says: 'invalid size' },
-    { name: 'empty storage', config: { include: ['/a'], storage: '' }, path: 'storage', says: 'directory path' },
+    { name: 'empty storage', config: { include: ['/a'], storage: '' }, path: 'storage', says: 'names a storage extension (e.g. file_storage), not a directory' },
+    { name: 'a directory as storage', config: { include: ['/a'], storage: '/var/lib/kongtel' }, path: 'storage', says: 'directory: /var/lib/kongtel' },
     { name: 'unknown key', config: { include: ['/a'], path: '/a' }, path: '', says: 'Unrecognized key' },
   ])('refuses $name', ({ config, path, says }) => {
     const result = schema.safeParse(config);
@@ -110,7 +111,7 @@ describe('kong_file_log config', () => {
       include: ['/var/log/kong/*.log'],
       exclude: ['/var/log/kong/{error,admin_access}.log'],
       start_at: 'end',
-      storage: '/var/lib/kongtel',
+      storage: 'file_storage',
     });
   });
 });

@@ -15,10 +15,15 @@ export interface Harness {
   checkpointWriteFailures(): number;
 }
 
-export async function startReceiver(config: Record<string, unknown>, next = new ScriptedConsumer({ retryAfterSeconds: 0.05 })): Promise<Harness> {
+/** `storage` maps storage extension ids to their directories, as the running file_storage extensions would. */
+export async function startReceiver(
+  config: Record<string, unknown>,
+  next = new ScriptedConsumer({ retryAfterSeconds: 0.05 }),
+  storage: Readonly<Record<string, string>> = {},
+): Promise<Harness> {
   const telemetry = new SelfTelemetry();
   const { logger, logs } = capturingLogger({ level: 'info' });
-  const ctx = { ...testContext('kong_file_log', 'receiver', { telemetry }), logger };
+  const ctx = { ...testContext('kong_file_log', 'receiver', { telemetry, storage }), logger };
   const parsed = kongFileLogReceiverFactory.configSchema.parse({ poll_interval: '20ms', ...config });
   const receiver = kongFileLogReceiverFactory.create(parsed, ctx, next);
   if (!(receiver instanceof KongFileLogReceiver)) throw new Error('factory did not create a KongFileLogReceiver');

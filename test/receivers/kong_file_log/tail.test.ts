@@ -109,7 +109,7 @@ describe('kong_file_log rotation', () => {
     const log = join(dir, 'kong.log');
     append(log, ids('a', 0, 100));
     const storage = join(dir, 'storage');
-    h = await startReceiver({ include: [join(dir, '*.log')], start_at: 'beginning', storage });
+    h = await startReceiver({ include: [join(dir, '*.log')], start_at: 'beginning', storage: 'file_storage' }, undefined, { file_storage: storage });
     await until('100 entries', () => h!.accepted() === 100);
     // Lines written just before the rename are still unread when the new file appears.
     append(log, ids('a', 100, 110));
