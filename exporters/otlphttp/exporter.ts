@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   BackPressureError,
@@ -10,6 +9,7 @@ import {
   type Host,
   type LogPositionRecorder,
   PermanentError,
+  readPemFile,
   SelfMetric,
 } from '../../core/index.js';
 import { metricsUrl, type OtlpHttpConfig } from './config.js';
@@ -74,11 +74,7 @@ export class OtlpHttpExporter implements Exporter, LogPositionRecorder {
     const key = `exporters.${this.ctx.id}`;
     let ca: Buffer | undefined;
     if (this.config.tls.ca_file !== undefined) {
-      try {
-        ca = await readFile(this.config.tls.ca_file);
-      } catch (err) {
-        throw new Error(`${key}.tls.ca_file: cannot read "${this.config.tls.ca_file}" (${errorMessage(err)}); point it at a PEM file of CA certificates`);
-      }
+      ca = await readPemFile(this.config.tls.ca_file, `${key}.tls.ca_file`, 'point it at a PEM file of CA certificates');
     }
     const url = metricsUrl(this.config);
     if (this.config.tls.insecure_skip_verify && url.protocol === 'https:') {

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SelfMetric } from '../../../core/index.js';
@@ -6,6 +9,7 @@ import { runningHost } from '../../support/context.js';
 import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
 import { harness, sumBatch } from './fixtures.js';
 import { WARN } from '../../support/logs.js';
+import { within } from '../../support/wait.js';
 
 const testdata = (f: string) => fileURLToPath(new URL(`./testdata/${f}`, import.meta.url));
 const tls = { key: readFileSync(testdata('server.key')), cert: readFileSync(testdata('server.pem')) };
@@ -65,7 +69,21 @@ describe('otlphttp over https', () => {
   it('refuses to start when tls.ca_file cannot be read, naming the key', async () => {
     const h = harness({ endpoint: 'https://127.0.0.1:9', tls: { ca_file: '/nonexistent/ca.pem' } });
     await expect(h.exporter.start(runningHost)).rejects.toThrow(
-      'exporters.otlphttp.tls.ca_file: cannot read "/nonexistent/ca.pem" (ENOENT: no such file or directory, open \'/nonexistent/ca.pem\'); point it at a PEM file of CA certificates',
+      'exporters.otlphttp.tls.ca_file: cannot read "/nonexistent/ca.pem" (ENOENT); point it at a PEM file of CA certificates',
     );
+  });
+
+  it('a FIFO as tls.ca_file fails start-up at once, naming the key (it used to wait for a writer forever)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kongtel-otlphttp-fifo-'));
+    try {
+      const fifo = join(dir, 'ca.pem');
+      execFileSync('mkfifo', [fifo]);
+      const h = harness({ endpoint: 'https://127.0.0.1:9', tls: { ca_file: fifo } });
+      await expect(within(h.exporter.start(runningHost), 3_000, 'start')).rejects.toThrow(
+        `exporters.otlphttp.tls.ca_file: cannot read "${fifo}" (it is a FIFO, not a regular file: ENOTREG); point it at a PEM file of CA certificates`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
