@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { countDataPoints, ManualClock, noStorage, SelfTelemetry, silentLogger, type Batch, type Consumer, type MetricBatch } from '../core/index.js';
-import { mapScrapedKongSeries } from '../processors/kong_metrics/scrape-mapping.js';
+import { mapScrapedKongSeries } from '../processors/kong_metrics/scrape_mapping.js';
 import { convertPage } from '../receivers/prometheus/conversion.js';
 import { PointLabels } from '../receivers/prometheus/labels.js';
 import { parseExposition } from '../receivers/prometheus/parser.js';

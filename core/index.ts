@@ -63,7 +63,7 @@ export {
 export { type CollectorConfig, type ComponentConfig, loadConfigFile, parseConfig, type PipelineConfig, type Section } from './config/load.js';
 export { ConfigError, type ConfigIssue, formatIssue, joinPath } from './config/errors.js';
 export { scrubEnvValues } from './config/env_issues.js';
-export { closest } from './config/zod-issues.js';
+export { closest } from './config/zod_issues.js';
 // Storage: the file_storage extension and the `storage` keys that name it by id (storage.ts).
 export {
   isStorageExtension,

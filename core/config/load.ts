@@ -9,7 +9,7 @@ import { parseAt } from './schema_parse.js';
 import { checkStorageRefs } from './storage_refs.js';
 import { pipelineSchema, serviceSchema, type ServiceConfig } from './service.js';
 import { parseYamlTree, readConfigText } from './yaml.js';
-import { closest } from './zod-issues.js';
+import { closest } from './zod_issues.js';
 
 /**
  * Config loading as the Collector does it: parse the YAML tree, substitute `${env:}`, validate every

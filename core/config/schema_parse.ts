@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { errorMessage } from '../errors.js';
 import { joinPath, type ConfigIssue } from './errors.js';
 import type { Substitution } from './env.js';
-import { zodIssuesToConfigIssues } from './zod-issues.js';
+import { zodIssuesToConfigIssues } from './zod_issues.js';
 
 export type Parsed<T> = { readonly ok: true; readonly data: T } | { readonly ok: false; readonly issues: readonly ConfigIssue[] };
 

@@ -2,7 +2,7 @@ import { providesStorage, rightForm, usesStorage } from '../storage.js';
 import { joinPath, type ConfigIssue } from './errors.js';
 import type { Components, Written } from '../pipeline/graph.js';
 import type { ServiceConfig } from './service.js';
-import { closest } from './zod-issues.js';
+import { closest } from './zod_issues.js';
 
 /**
  * Every `storage` key names a storage extension that is defined and listed in `service.extensions`, as

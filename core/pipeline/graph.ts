@@ -2,7 +2,7 @@ import type { ProcessorFactory } from '../component.js';
 import type { ConfigIssue } from '../config/errors.js';
 import type { ComponentConfig, PipelineConfig, Section } from '../config/load.js';
 import type { ServiceConfig } from '../config/service.js';
-import { closest } from '../config/zod-issues.js';
+import { closest } from '../config/zod_issues.js';
 import type { Signal } from '../data.js';
 
 /**

@@ -15,7 +15,7 @@ import {
   withCovers,
 } from '../../core/index.js';
 import type { BatchConfig } from './config.js';
-import { PendingBatch } from './pending-batch.js';
+import { PendingBatch } from './pending_batch.js';
 import { BatchTelemetry, type SendTrigger } from './telemetry.js';
 
 /** Points held, as a multiple of send_batch_size, before new data is refused with back-pressure. */

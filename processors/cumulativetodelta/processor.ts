@@ -24,16 +24,16 @@ import {
   withCovers,
 } from '../../core/index.js';
 import type { CumulativeToDeltaConfig, FilterMetricType } from './config.js';
-import { type ExponentialHistogramBaseline, exponentialHistogramKind } from './exponential-histogram-point.js';
-import { type HistogramBaseline, histogramKind } from './histogram-point.js';
-import { metricFilter, type MetricFilter } from './metric-filter.js';
-import type { OutPoint, PointKind } from './point-kind.js';
-import { attributesHash } from './attribute-hash.js';
-import { metricKey, resourceKey, scopeKey } from './stream-key.js';
-import { type Baseline, type EvictionReason, type MetricStreams, StreamTable } from './stream-table.js';
-import { type SumBaseline, sumKind } from './sum-point.js';
+import { type ExponentialHistogramBaseline, exponentialHistogramKind } from './exponential_histogram_point.js';
+import { type HistogramBaseline, histogramKind } from './histogram_point.js';
+import { metricFilter, type MetricFilter } from './metric_filter.js';
+import type { OutPoint, PointKind } from './point_kind.js';
+import { attributesHash } from './attribute_hash.js';
+import { metricKey, resourceKey, scopeKey } from './stream_key.js';
+import { type Baseline, type EvictionReason, type MetricStreams, StreamTable } from './stream_table.js';
+import { type SumBaseline, sumKind } from './sum_point.js';
 import { CumulativeToDeltaTelemetry } from './telemetry.js';
-import { UndoLog } from './undo-log.js';
+import { UndoLog } from './undo_log.js';
 
 /** Stale streams are looked for at least this often, so a 25h max_staleness does not mean 50h of memory. */
 const MAX_SWEEP_EVERY_MS = 60_000;

@@ -1,6 +1,6 @@
 import { type ComponentContext, type CounterHandle, type Labels, SelfMetric } from '../../core/index.js';
-import type { ResetReason } from './point-kind.js';
-import type { EvictionReason } from './stream-table.js';
+import type { ResetReason } from './point_kind.js';
+import type { EvictionReason } from './stream_table.js';
 
 export const STREAMS_TRACKED = 'kongtel_processor_cumulativetodelta_streams_tracked';
 /** max_streams, as the Collector's deltatocumulative reports its `streams.limit`. */

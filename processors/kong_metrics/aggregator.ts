@@ -1,6 +1,6 @@
 import { isObject, type JsonObject, type KongLogEntry } from '../../core/index.js';
-import type { SetNode } from './attribute-trie.js';
-import type { AnyMetric, SeriesBudget } from './metric-store.js';
+import type { SetNode } from './attribute_trie.js';
+import type { AnyMetric, SeriesBudget } from './metric_store.js';
 import type { PriceTable } from './pricing.js';
 import { type OverflowListener, Recorder } from './recorder.js';
 import { A2a } from './sections/a2a.js';

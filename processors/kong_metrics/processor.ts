@@ -14,10 +14,10 @@ import {
 } from '../../core/index.js';
 import { KongEntryAggregator } from './aggregator.js';
 import type { KongMetricsConfig } from './config.js';
-import { type Collected, collectCumulative, collectDelta, restoreDeltas } from './data-points.js';
-import { DurableLog, type DurableLogOptions } from './durable/durable-log.js';
+import { type Collected, collectCumulative, collectDelta, restoreDeltas } from './data_points.js';
+import { DurableLog, type DurableLogOptions } from './durable/durable_log.js';
 import { PriceTable } from './pricing.js';
-import { mapScrapedKongSeries, type ScrapeMappingOptions } from './scrape-mapping.js';
+import { mapScrapedKongSeries, type ScrapeMappingOptions } from './scrape_mapping.js';
 import { KongMetricsTelemetry } from './telemetry.js';
 
 /** Scope of every metric kong_metrics produces; the version follows package.json. */

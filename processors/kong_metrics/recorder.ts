@@ -1,7 +1,7 @@
-import { AttributeSet, type Slot } from './attribute-set.js';
-import { AttributeTrie, type SetNode, SetTotal } from './attribute-trie.js';
+import { AttributeSet, type Slot } from './attribute_set.js';
+import { AttributeTrie, type SetNode, SetTotal } from './attribute_trie.js';
 import type { HistogramInstrument, SumInstrument } from './instrument.js';
-import { type AnyMetric, HistogramMetric, SeriesBudget, SumMetric } from './metric-store.js';
+import { type AnyMetric, HistogramMetric, SeriesBudget, SumMetric } from './metric_store.js';
 
 /** Told each time a point lands in a metric's overflow series. */
 export type OverflowListener = (metricName: string) => void;

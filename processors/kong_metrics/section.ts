@@ -1,4 +1,4 @@
-import type { ObjectShape } from './entry-shape.js';
+import type { ObjectShape } from './entry_shape.js';
 import type { Instrument } from './instrument.js';
 import type { PriceTable } from './pricing.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sendTo } from '../support/http_client.js';
 import { KONGTEL_BIN, ROOT, startKongtel } from '../support/processes.js';
-import { OtlpStandIn } from '../support/stand-ins/otlp_http.js';
+import { OtlpStandIn } from '../support/stand_ins/otlp_http.js';
 import { freePort } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
 import { tempDir } from '../support/temp.js';

@@ -6,7 +6,7 @@ import { KONGTEL_BIN, ROOT, startKongtel, type RunningProcess } from '../support
 import { freePort } from '../support/ports.js';
 import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
-import { DynatraceStandIn } from '../support/stand-ins/dynatrace.js';
+import { DynatraceStandIn } from '../support/stand_ins/dynatrace.js';
 import { TargetServer } from '../receivers/prometheus/target_server.js';
 
 /**

@@ -10,7 +10,7 @@ import { AggregationTemporality, MeterProvider, PeriodicExportingMetricReader } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KongEntryGenerator } from '../../bench/kong_entries.js';
 import { ROOT, startKongtel, type RunningProcess } from '../support/processes.js';
-import { OtlpStandIn } from '../support/stand-ins/otlp_http.js';
+import { OtlpStandIn } from '../support/stand_ins/otlp_http.js';
 import { freePort } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
 import { tempDir } from '../support/temp.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KongEntryGenerator, seededRandom } from '../../bench/kong_entries.js';
 import { type RunningProcess, startKongtel } from '../support/processes.js';
-import { DynatraceStandIn } from '../support/stand-ins/dynatrace.js';
+import { DynatraceStandIn } from '../support/stand_ins/dynatrace.js';
 import { decodeProtoRequest } from '../support/otlp/proto_decode.js';
 import { freePort } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';

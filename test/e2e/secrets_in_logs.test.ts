@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ROOT, startKongtel } from '../support/processes.js';
-import { DynatraceStandIn } from '../support/stand-ins/dynatrace.js';
+import { DynatraceStandIn } from '../support/stand_ins/dynatrace.js';
 import { freePort } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
 

@@ -10,7 +10,7 @@ import { nodeText, toNode } from '../../bench/fuzz/json_node.js';
 import { isCountedEntry, isUsableEntry } from '../../bench/fuzz/kong_oracle.js';
 import type { KongLogEntry } from '../../core/index.js';
 import { KongEntryAggregator } from '../../processors/kong_metrics/aggregator.js';
-import { collectCumulative, collectDelta } from '../../processors/kong_metrics/data-points.js';
+import { collectCumulative, collectDelta } from '../../processors/kong_metrics/data_points.js';
 import { defaultAggregator } from '../support/fuzz/aggregator.js';
 
 /**

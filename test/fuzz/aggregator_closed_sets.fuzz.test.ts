@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEED } from '../../bench/fuzz/engine.js';
 import type { KongLogEntry } from '../../core/index.js';
-import { collectCumulative } from '../../processors/kong_metrics/data-points.js';
+import { collectCumulative } from '../../processors/kong_metrics/data_points.js';
 import { A2A_BINDINGS, A2A_METHODS, A2A_TASK_STATES } from '../../processors/kong_metrics/sections/a2a.js';
 import { CACHE_STATUSES } from '../../processors/kong_metrics/sections/cache.js';
 import { REQUEST_MODES } from '../../processors/kong_metrics/sections/genai.js';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ConfigError, formatIssue } from '../../core/index.js';
-import { zodIssuesToConfigIssues } from '../../core/config/zod-issues.js';
+import { zodIssuesToConfigIssues } from '../../core/config/zod_issues.js';
 
 /**
  * What a user reads when a config is refused, for tests that assert the exact messages (key path

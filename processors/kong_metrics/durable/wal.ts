@@ -1,7 +1,7 @@
 import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BackPressureError, diskProblem, errorMessage, forEachEntry, type Logger, readRegularFile } from '../../../core/index.js';
-import { recordHeader, RECORD_HEADER_BYTES, scanSegment, SEGMENT_MAGIC } from './wal-record.js';
+import { recordHeader, RECORD_HEADER_BYTES, scanSegment, SEGMENT_MAGIC } from './wal_record.js';
 import { syncDirectory } from '../../../core/index.js';
 import { type Segment, segmentName, segmentStarts } from './segments.js';
 

@@ -1,8 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
 import { isObject, type KongLogEntry } from '../../../core/index.js';
-import type { AttributeSet } from '../attribute-set.js';
-import type { AttributeTrie, SetNode } from '../attribute-trie.js';
-import { object, reduced, scalar, storedScalar } from '../entry-shape.js';
+import type { AttributeSet } from '../attribute_set.js';
+import type { AttributeTrie, SetNode } from '../attribute_trie.js';
+import { object, reduced, scalar, storedScalar } from '../entry_shape.js';
 import type { Recorder } from '../recorder.js';
 import { kept, type SectionDeclaration } from '../section.js';
 import { put, text } from '../values.js';

@@ -1,8 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
 import { isObject, type JsonObject } from '../../../core/index.js';
-import type { AttributeSet, HistogramSlot, SumSlot } from '../attribute-set.js';
-import type { AttributeTrie, SetNode } from '../attribute-trie.js';
-import { type FieldShape, mergeShapes, object, type ObjectShape, reduced, scalar } from '../entry-shape.js';
+import type { AttributeSet, HistogramSlot, SumSlot } from '../attribute_set.js';
+import type { AttributeTrie, SetNode } from '../attribute_trie.js';
+import { type FieldShape, mergeShapes, object, type ObjectShape, reduced, scalar } from '../entry_shape.js';
 import { Bounds, histogram, sum } from '../instrument.js';
 import type { PriceTable } from '../pricing.js';
 import type { Recorder } from '../recorder.js';

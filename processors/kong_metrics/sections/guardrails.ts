@@ -1,8 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { JsonObject } from '../../../core/index.js';
-import type { HistogramSlot } from '../attribute-set.js';
-import type { AttributeTrie } from '../attribute-trie.js';
-import { object, scalar } from '../entry-shape.js';
+import type { HistogramSlot } from '../attribute_set.js';
+import type { AttributeTrie } from '../attribute_trie.js';
+import { object, scalar } from '../entry_shape.js';
 import { Bounds, histogram } from '../instrument.js';
 import type { Recorder } from '../recorder.js';
 import { kept, type SectionDeclaration, type SectionOptions } from '../section.js';

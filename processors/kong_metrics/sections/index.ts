@@ -1,4 +1,4 @@
-import { type ObjectShape, mergeShapes } from '../entry-shape.js';
+import { type ObjectShape, mergeShapes } from '../entry_shape.js';
 import { histogramNames, type Instrument } from '../instrument.js';
 import type { SectionDeclaration } from '../section.js';
 import { A2A } from './a2a.js';

@@ -1,8 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
 import { isObject, type JsonObject } from '../../../core/index.js';
-import type { AttributeSet, HistogramSlot, SumSlot } from '../attribute-set.js';
-import type { SetNode } from '../attribute-trie.js';
-import { list, object, reduced, scalar } from '../entry-shape.js';
+import type { AttributeSet, HistogramSlot, SumSlot } from '../attribute_set.js';
+import type { SetNode } from '../attribute_trie.js';
+import { list, object, reduced, scalar } from '../entry_shape.js';
 import { Bounds, histogram, sum } from '../instrument.js';
 import type { Recorder } from '../recorder.js';
 import { kept, type SectionDeclaration, type SectionOptions } from '../section.js';

@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../../core/index.js';
-import type { HistogramSlot } from '../attribute-set.js';
-import type { SetNode } from '../attribute-trie.js';
-import { object, reduced } from '../entry-shape.js';
+import type { HistogramSlot } from '../attribute_set.js';
+import type { SetNode } from '../attribute_trie.js';
+import { object, reduced } from '../entry_shape.js';
 import { Bounds, histogram } from '../instrument.js';
 import type { Recorder } from '../recorder.js';
 import type { SectionDeclaration } from '../section.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfigFile, parseConfig } from '../../../core/index.js';
 import { MAX_CONFIG_BYTES } from '../../../core/config/yaml.js';
-import { FAKE_FACTORIES } from '../../support/fake-factories.js';
+import { FAKE_FACTORIES } from '../../support/fake_factories.js';
 import { tempDir } from '../../support/temp.js';
 import { configIssues } from '../../support/config_errors.js';
 

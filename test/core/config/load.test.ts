@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError, formatIssue, loadConfigFile, parseConfig, type ProcessorFactory, type ReceiverFactory } from '../../../core/index.js';
-import { FAKE_FACTORIES } from '../../support/fake-factories.js';
+import { FAKE_FACTORIES } from '../../support/fake_factories.js';
 import { configIssues } from '../../support/config_errors.js';
 
 const dir = new URL('../../testdata/config/', import.meta.url).pathname;

@@ -6,7 +6,7 @@ import { type Batch, type Consumer, type Factory, logBatch, ManualClock, metricB
 import { FACTORIES } from '../../../cmd/components.js';
 import { runningHost, testContext } from '../../support/context.js';
 import { CapturingConsumer } from '../../support/consumers.js';
-import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
+import { OtlpStandIn } from '../../support/stand_ins/otlp_http.js';
 import { plainEntry } from '../../processors/kong_metrics/entries.js';
 
 /**

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BackPressureError, Collector, FanoutConsumer, logBatch, parseConfig, silentLogger, type Batch } from '../../../core/index.js';
-import { events, exported, FAKE_FACTORIES, fakeReceivers, resetFakes } from '../../support/fake-factories.js';
+import { events, exported, FAKE_FACTORIES, fakeReceivers, resetFakes } from '../../support/fake_factories.js';
 
 const CONFIG = `
 receivers:

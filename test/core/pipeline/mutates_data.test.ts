@@ -17,7 +17,7 @@ import {
   silentLogger,
   withCovers,
 } from '../../../core/index.js';
-import { exported, FAKE_FACTORIES, fakeReceivers, resetFakes } from '../../support/fake-factories.js';
+import { exported, FAKE_FACTORIES, fakeReceivers, resetFakes } from '../../support/fake_factories.js';
 
 /**
  * The contract's batch rule (core/component.ts): consumers share the very batch unless they declare

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type LogPosition, metricBatch, type MetricBatch, withCovers } from '../../../core/index.js';
 import { otlpHttpExporterFactory } from '../../../exporters/otlphttp/index.js';
 import { runningHost } from '../../support/context.js';
-import { OtlpStandIn, startOtlpStandIn } from '../../support/stand-ins/otlp_http.js';
+import { OtlpStandIn, startOtlpStandIn } from '../../support/stand_ins/otlp_http.js';
 import { harness, handResource, handSum, parseConfig } from './fixtures.js';
 import { until } from '../../support/wait.js';
 import { tempDirs } from '../../support/temp.js';

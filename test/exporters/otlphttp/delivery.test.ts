@@ -3,8 +3,8 @@ import { AggregationTemporality } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FLAG_NO_RECORDED_VALUE, metricBatch, SelfMetric } from '../../../core/index.js';
 import { runningHost } from '../../support/context.js';
-import { DynatraceStandIn } from '../../support/stand-ins/dynatrace.js';
-import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
+import { DynatraceStandIn } from '../../support/stand_ins/dynatrace.js';
+import { OtlpStandIn } from '../../support/stand_ins/otlp_http.js';
 import { handResource, handSum, harness, sdkDeltaMetrics } from './fixtures.js';
 import { ERROR, WARN } from '../../support/logs.js';
 

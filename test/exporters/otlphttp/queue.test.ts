@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackPressureError, ManualClock, SelfMetric } from '../../../core/index.js';
 import { runningHost } from '../../support/context.js';
-import { OtlpStandIn, startOtlpStandIn } from '../../support/stand-ins/otlp_http.js';
+import { OtlpStandIn, startOtlpStandIn } from '../../support/stand_ins/otlp_http.js';
 import { harness, sumBatch } from './fixtures.js';
 import { until } from '../../support/wait.js';
 import { tempDirs } from '../../support/temp.js';

@@ -9,7 +9,7 @@ import { queueFileName } from '../../../exporters/otlphttp/queue_file.js';
 import { runningHost } from '../../support/context.js';
 import { canMount, mountTmpfs } from '../../support/mount.js';
 import { KONGTEL_BIN, ROOT } from '../../support/processes.js';
-import { OtlpStandIn, startOtlpStandIn } from '../../support/stand-ins/otlp_http.js';
+import { OtlpStandIn, startOtlpStandIn } from '../../support/stand_ins/otlp_http.js';
 import { harness, sumBatch } from './fixtures.js';
 import { freePort } from '../../support/ports.js';
 import { until, within } from '../../support/wait.js';

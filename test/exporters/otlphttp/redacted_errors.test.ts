@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../core/index.js';
 import { HttpClient } from '../../../exporters/otlphttp/http_client.js';
-import { HttpStandIn } from '../../support/stand-ins/http_stand_in.js';
+import { HttpStandIn } from '../../support/stand_ins/http_stand_in.js';
 
 /**
  * Issue 9 item 2: what the backend or node says about a request becomes a log line and a PermanentError

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackPressureError, PermanentError, SelfMetric } from '../../../core/index.js';
 import { runningHost } from '../../support/context.js';
-import { DynatraceStandIn, errorEnvelope } from '../../support/stand-ins/dynatrace.js';
-import { OtlpStandIn, startOtlpStandIn, statusAnswer } from '../../support/stand-ins/otlp_http.js';
+import { DynatraceStandIn, errorEnvelope } from '../../support/stand_ins/dynatrace.js';
+import { OtlpStandIn, startOtlpStandIn, statusAnswer } from '../../support/stand_ins/otlp_http.js';
 import { harness, RecordingClock, sumBatch } from './fixtures.js';
 import { ERROR } from '../../support/logs.js';
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SelfMetric } from '../../../core/index.js';
 import { runningHost } from '../../support/context.js';
-import { OtlpStandIn } from '../../support/stand-ins/otlp_http.js';
+import { OtlpStandIn } from '../../support/stand_ins/otlp_http.js';
 import { harness, sumBatch } from './fixtures.js';
 import { WARN } from '../../support/logs.js';
 import { within } from '../../support/wait.js';

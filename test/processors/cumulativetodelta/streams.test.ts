@@ -10,8 +10,8 @@ import {
   SelfTelemetry,
 } from '../../../core/index.js';
 import { cumulativeToDeltaFactory, type CumulativeToDeltaProcessor } from '../../../processors/cumulativetodelta/index.js';
-import { attributesHash, sameAttributes } from '../../../processors/cumulativetodelta/attribute-hash.js';
-import { type Baseline, type MetricStreams, StreamTable } from '../../../processors/cumulativetodelta/stream-table.js';
+import { attributesHash, sameAttributes } from '../../../processors/cumulativetodelta/attribute_hash.js';
+import { type Baseline, type MetricStreams, StreamTable } from '../../../processors/cumulativetodelta/stream_table.js';
 import { RESETS, STREAMS_EVICTED, STREAMS_LIMIT, STREAMS_TRACKED } from '../../../processors/cumulativetodelta/telemetry.js';
 import { runningHost, testContext } from '../../support/context.js';
 import { batchOf, hist, histogramMetric, metricsOf, point, T0 } from './metrics.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INSTRUMENTS } from '../../../processors/kong_metrics/sections/index.js';
 import { emitted, loadEntries } from './harness.js';
-import { FIXTURES } from './sections/section-golden.js';
+import { FIXTURES } from './sections/section_golden.js';
 
 /**
  * Every Kong fixture, sent as one batch through a default kong_metrics: what each section's instruments

@@ -3,7 +3,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type MetricData } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import { metricBatch, type MetricBatch } from '../../../core/index.js';
-import { kongRuleFor, mapScrapedKongSeries } from '../../../processors/kong_metrics/scrape-mapping.js';
+import { kongRuleFor, mapScrapedKongSeries } from '../../../processors/kong_metrics/scrape_mapping.js';
 
 /** Batches in the shape the prometheus receiver gives: family names as metric names, labels as attributes. */
 const T0: [number, number] = [1_700_000_000, 0];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Collector, metricBatch, parseConfig, silentLogger, withCovers } from '../../../../core/index.js';
 import { FACTORIES } from '../../../../cmd/components.js';
-import { OtlpStandIn } from '../../../support/stand-ins/otlp_http.js';
+import { OtlpStandIn } from '../../../support/stand_ins/otlp_http.js';
 import { plainEntry } from '../entries.js';
 import { sumBatch } from '../../../exporters/otlphttp/fixtures.js';
 import { configIssues } from '../../../support/config_errors.js';

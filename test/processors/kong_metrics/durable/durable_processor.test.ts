@@ -15,8 +15,8 @@ import {
 } from '../../../../core/index.js';
 import { cumulativeToDeltaFactory } from '../../../../processors/cumulativetodelta/index.js';
 import { WAL_REPLAYED_METRIC, WAL_SYNCS_METRIC } from '../../../../processors/kong_metrics/durable/telemetry.js';
-import { recordHeader, scanSegment } from '../../../../processors/kong_metrics/durable/wal-record.js';
-import { decodeEntries } from '../../../../processors/kong_metrics/durable/entry-codec.js';
+import { recordHeader, scanSegment } from '../../../../processors/kong_metrics/durable/wal_record.js';
+import { decodeEntries } from '../../../../processors/kong_metrics/durable/entry_codec.js';
 import { kongMetricsConfigSchema, KongMetricsProcessor } from '../../../../processors/kong_metrics/index.js';
 import { testContext } from '../../../support/context.js';
 import { plainEntry } from '../entries.js';

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { KongLogEntry } from '../../../../core/index.js';
-import { decodeEntries, encodeEntries, LAYOUT_FINGERPRINT } from '../../../../processors/kong_metrics/durable/entry-codec.js';
+import { decodeEntries, encodeEntries, LAYOUT_FINGERPRINT } from '../../../../processors/kong_metrics/durable/entry_codec.js';
 import { aiCall, aiEntry, plainEntry } from '../entries.js';
 import { compact, emitted, KONG_FIXTURES, loadEntries, sortPoints } from '../harness.js';
 

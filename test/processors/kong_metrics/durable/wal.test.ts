@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackPressureError } from '../../../../core/index.js';
 import { segmentName } from '../../../../processors/kong_metrics/durable/segments.js';
-import { recordHeader, RECORD_HEADER_BYTES, SEGMENT_MAGIC } from '../../../../processors/kong_metrics/durable/wal-record.js';
+import { recordHeader, RECORD_HEADER_BYTES, SEGMENT_MAGIC } from '../../../../processors/kong_metrics/durable/wal_record.js';
 import { WriteAheadLog } from '../../../../processors/kong_metrics/durable/wal.js';
 import { tempDirs } from '../../../support/temp.js';
 import { capturingLogger } from '../../../support/logs.js';

@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import { A2A } from '../../../../processors/kong_metrics/sections/a2a.js';
 import { plainEntry } from '../entries.js';
-import { goldenCases } from './section-golden.js';
+import { goldenCases } from './section_golden.js';
 
 /** `ai.a2a.rpc[]`: counts, durations, sizes, time to first byte, errors and task states. */
 describe('kong_metrics section: a2a', () => {

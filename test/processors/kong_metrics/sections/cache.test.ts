@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import { CACHE } from '../../../../processors/kong_metrics/sections/cache.js';
 import { aiCall, aiEntry } from '../entries.js';
-import { goldenCases } from './section-golden.js';
+import { goldenCases } from './section_golden.js';
 
 /** Cost, semantic cache and RAG injection of each AI plugin object. */
 describe('kong_metrics section: cache', () => {

@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import { GENAI } from '../../../../processors/kong_metrics/sections/genai.js';
 import { aiCall, aiEntry, plainEntry } from '../entries.js';
-import { goldenCases } from './section-golden.js';
+import { goldenCases } from './section_golden.js';
 
 /** Each AI plugin object: token usage, the GenAI durations, time to first token and per output token. */
 const ENTRIES = [

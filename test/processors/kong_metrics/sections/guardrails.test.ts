@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import { GUARDRAILS } from '../../../../processors/kong_metrics/sections/guardrails.js';
 import { aiCall, aiEntry } from '../entries.js';
-import { goldenCases } from './section-golden.js';
+import { goldenCases } from './section_golden.js';
 
 /** AWS Guardrails input and output processing time. */
 describe('kong_metrics section: guardrails', () => {

@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import { HTTP } from '../../../../processors/kong_metrics/sections/http.js';
 import { plainEntry } from '../entries.js';
-import { goldenCases } from './section-golden.js';
+import { goldenCases } from './section_golden.js';
 
 /** The request count and the three latency histograms, with the common attributes (common.ts). */
 describe('kong_metrics section: http', () => {

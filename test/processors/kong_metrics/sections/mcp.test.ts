@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import { MCP } from '../../../../processors/kong_metrics/sections/mcp.js';
 import { plainEntry } from '../entries.js';
-import { goldenCases } from './section-golden.js';
+import { goldenCases } from './section_golden.js';
 
 /** `ai.mcp`: per-RPC duration, response size and errors; ACL allow and deny counts. */
 describe('kong_metrics section: mcp', () => {

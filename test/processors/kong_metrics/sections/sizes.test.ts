@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import { SIZES } from '../../../../processors/kong_metrics/sections/sizes.js';
 import { plainEntry } from '../entries.js';
-import { goldenCases } from './section-golden.js';
+import { goldenCases } from './section_golden.js';
 
 /** Request and response sizes, by route and consumer. */
 describe('kong_metrics section: sizes', () => {

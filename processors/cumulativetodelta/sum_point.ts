@@ -1,5 +1,5 @@
-import type { Baseline } from './stream-table.js';
-import { flagsOf, type PointKind } from './point-kind.js';
+import type { Baseline } from './stream_table.js';
+import { flagsOf, type PointKind } from './point_kind.js';
 
 export interface SumBaseline extends Baseline {
   readonly value: number;

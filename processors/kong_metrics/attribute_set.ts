@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import { type NodeShape, SetBudget, type SetTotal } from './attribute-trie.js';
-import type { AttributeSource, HistogramMetric, SumMetric } from './metric-store.js';
+import { type NodeShape, SetBudget, type SetTotal } from './attribute_trie.js';
+import type { AttributeSource, HistogramMetric, SumMetric } from './metric_store.js';
 
 /** Builds the attributes of a series from a section's fields (the current entry's values). */
 export type Build<F> = (fields: F) => Attributes;

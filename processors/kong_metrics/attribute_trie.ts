@@ -9,7 +9,7 @@ import type { HistogramSeries, SumSeries } from './series.js';
 
 /**
  * The node of one attribute set: a slot per instrument recorded with it (filled when its first point
- * arrives; slot numbers come from the set's kind, see attribute-set.ts) and the tries of the sets that
+ * arrives; slot numbers come from the set's kind, see attribute_set.ts) and the tries of the sets that
  * extend it, by their kind's id. `overflow` marks the node that takes every set past the tracking cap; its
  * series are the metrics' overflow series.
  */

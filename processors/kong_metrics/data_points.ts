@@ -9,7 +9,7 @@ import {
   type SumMetricData,
 } from '@opentelemetry/sdk-metrics';
 import { msToHrTime } from '../../core/index.js';
-import { type AnyMetric, HistogramMetric, type SumMetric } from './metric-store.js';
+import { type AnyMetric, HistogramMetric, type SumMetric } from './metric_store.js';
 import type { HistogramSeries, SumSeries } from './series.js';
 
 /** A delta point taken out of its series, kept until the send succeeds so a failure can put it back. */

@@ -9,7 +9,7 @@ import type { MetricData } from '@opentelemetry/sdk-metrics';
  * changed start time is a reset of the same stream, not a new one.
  *
  * This file builds the per-metric part as a string, once per metric of a batch; the point attributes are
- * matched per point by `attribute-hash.ts`. Every part is length-prefixed so no key or value can imitate
+ * matched per point by `attribute_hash.ts`. Every part is length-prefixed so no key or value can imitate
  * a separator and make two metrics collide.
  */
 

@@ -1,4 +1,4 @@
-import type { Baseline, Stream, StreamTable } from './stream-table.js';
+import type { Baseline, Stream, StreamTable } from './stream_table.js';
 
 /**
  * The baselines one batch changed, so they can be put back when the batch is refused downstream: the

@@ -3,7 +3,7 @@ import { capped } from './values.js';
 
 /**
  * The fields of a Kong entry a section reads, declared beside the code that reads them: what the
- * write-ahead log stores of an entry (durable/entry-codec.ts) is the union of every section's shape, so
+ * write-ahead log stores of an entry (durable/entry_codec.ts) is the union of every section's shape, so
  * it cannot fall behind what the sections read (test/durability checks it on every fixture).
  */
 

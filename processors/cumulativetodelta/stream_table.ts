@@ -1,5 +1,5 @@
 import type { Attributes, HrTime } from '@opentelemetry/api';
-import { sameAttributes } from './attribute-hash.js';
+import { sameAttributes } from './attribute_hash.js';
 
 /** What every stream remembers about its last accepted cumulative point. */
 export interface Baseline {

@@ -1,8 +1,8 @@
 import type { ExponentialHistogram } from '@opentelemetry/sdk-metrics';
-import type { Baseline } from './stream-table.js';
-import { flagsOf, type PointKind } from './point-kind.js';
-import { coarsen, foldIntoZero, noBuckets, subtractBuckets, type Buckets } from './exponential-buckets.js';
-import { baselineSum, deltaSum } from './histogram-sum.js';
+import type { Baseline } from './stream_table.js';
+import { flagsOf, type PointKind } from './point_kind.js';
+import { coarsen, foldIntoZero, noBuckets, subtractBuckets, type Buckets } from './exponential_buckets.js';
+import { baselineSum, deltaSum } from './histogram_sum.js';
 
 /** OTLP carries a zero threshold; the SDK's type has no field for it, so decoders may add one. */
 type ExpValue = ExponentialHistogram & { zeroThreshold?: number };

@@ -1,7 +1,7 @@
 import type { Histogram } from '@opentelemetry/sdk-metrics';
-import type { Baseline } from './stream-table.js';
-import { flagsOf, type PointKind } from './point-kind.js';
-import { baselineSum, deltaSum } from './histogram-sum.js';
+import type { Baseline } from './stream_table.js';
+import { flagsOf, type PointKind } from './point_kind.js';
+import { baselineSum, deltaSum } from './histogram_sum.js';
 
 export interface HistogramBaseline extends Baseline {
   readonly count: number;

@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { isObject, type JsonObject, type KongLogEntry } from '../../../core/index.js';
-import { describe, type FieldShape, type ObjectShape, type Stored } from '../entry-shape.js';
+import { describe, type FieldShape, type ObjectShape, type Stored } from '../entry_shape.js';
 import { ENTRY_FIELDS } from '../sections/index.js';
 
 /**
@@ -9,7 +9,7 @@ import { ENTRY_FIELDS } from '../sections/index.js';
  * arrays, so a record is a fraction of the entries' JSON and quick to write; `decodeEntries` rebuilds
  * objects that aggregate exactly like the entries did (test/durability checks this on every Kong
  * fixture, test/fuzz on mutated ones). No payloads, headers, query strings, client addresses or error
- * messages reach the disk: leaves are stored as their readers reduce them (entry-shape.ts).
+ * messages reach the disk: leaves are stored as their readers reduce them (entry_shape.ts).
  *
  * Layout: a record is `[fingerprint, …entries]`. An object is a tuple: where its shape has calls (`ai`),
  * first the list of calls, each `[name, …the call's slots]` (`name` null: the object itself is the

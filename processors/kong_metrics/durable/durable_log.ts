@@ -9,7 +9,7 @@ import {
   type LogPosition,
   logPositionSource,
 } from '../../../core/index.js';
-import { decodeEntries, encodeEntries } from './entry-codec.js';
+import { decodeEntries, encodeEntries } from './entry_codec.js';
 import { DurableTelemetry } from './telemetry.js';
 import { WriteAheadLog } from './wal.js';
 

@@ -1,7 +1,7 @@
 import type { HrTime } from '@opentelemetry/api';
 import type { DataPoint } from '@opentelemetry/sdk-metrics';
 import type { DataPointFlags } from '../../core/index.js';
-import type { Baseline } from './stream-table.js';
+import type { Baseline } from './stream_table.js';
 
 /** Why a point was taken as a reset (its own value becomes the delta). */
 export type ResetReason = 'decrease' | 'start_time' | 'bucket_layout';
