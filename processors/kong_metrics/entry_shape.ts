@@ -4,7 +4,7 @@ import { capped } from './values.js';
 /**
  * The fields of a Kong entry a section reads, declared beside the code that reads them: what the
  * write-ahead log stores of an entry (durable/entry_codec.ts) is the union of every section's shape, so
- * it cannot fall behind what the sections read (test/durability checks it on every fixture).
+ * it cannot fall behind what the sections read (test/processors/kong_metrics/durable/entry_codec.test.ts checks it on every fixture).
  */
 
 /** What a leaf is stored as: a JSON scalar, `null` when absent. */

@@ -1,8 +1,9 @@
 /**
  * The OTLP metrics schema, embedded as text because `tsc` does not copy `.proto` files into `dist/` and
- * production code must not read test data. Copied verbatim from `/work/shared/otlp/metrics.proto` (also
- * `test/testdata/otlp/metrics.proto`; a test keeps the two equal), which follows the field numbers of
- * opentelemetry-proto v1 `collector/metrics/v1/metrics_service.proto` and `metrics/v1/metrics.proto`.
+ * production code must not read test data. The one copy of the schema in the tree: the tests decode what
+ * the exporters send with it too (test/support/otlp). Copied verbatim from the project's reference
+ * `shared/otlp/metrics.proto`, which follows the field numbers of opentelemetry-proto v1
+ * `collector/metrics/v1/metrics_service.proto` and `metrics/v1/metrics.proto`.
  * Only the package name differs from upstream (`otlp`), and the wire format never carries it.
  */
 export const METRICS_PROTO = `

@@ -7,7 +7,7 @@ import { ENTRY_FIELDS } from '../sections/index.js';
  * How the write-ahead log stores an entry: only the fields the sections read — the union of their
  * declared shapes (sections/index.ts), so there is no second list to keep in step — as positional
  * arrays, so a record is a fraction of the entries' JSON and quick to write; `decodeEntries` rebuilds
- * objects that aggregate exactly like the entries did (test/durability checks this on every Kong
+ * objects that aggregate exactly like the entries did (test/processors/kong_metrics/durable/entry_codec.test.ts checks this on every Kong
  * fixture, test/fuzz on mutated ones). No payloads, headers, query strings, client addresses or error
  * messages reach the disk: leaves are stored as their readers reduce them (entry_shape.ts).
  *
