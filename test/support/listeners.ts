@@ -1,11 +1,11 @@
 import type https from 'node:https';
 import { serviceSchema } from '../../core/config/service.js';
 import { SELF_METRICS_TIMEOUTS, SelfMetricsServer } from '../../core/pipeline/self_metrics_server.js';
-import { SelfTelemetry, parseDuration, systemClock } from '../../core/index.js';
+import { SelfTelemetry, parseDuration, systemClock, type Logger } from '../../core/index.js';
 import { PrometheusExporter, prometheusExporterFactory } from '../../exporters/prometheus/index.js';
 import { HealthCheckExtension, healthCheckExtensionFactory } from '../../extensions/health_check/index.js';
-import { startReceiver as startHttpLog } from '../receivers/kong_http_log/client.js';
-import { startReceiver as startOtlp } from '../receivers/otlp/client.js';
+import { send as sendHttpLog, startReceiver as startHttpLog } from '../receivers/kong_http_log/client.js';
+import { send as sendOtlp, startReceiver as startOtlp } from '../receivers/otlp/client.js';
 import { encodeRequest } from './otlp/proto_decode.js';
 import { runningHost, testContext } from './context.js';
 import { sendTo, type Reply } from './http_client.js';
@@ -43,39 +43,27 @@ function get(port: number, path: string, o: { headers?: Record<string, string | 
   return sendTo(port, { contentType: 'text/plain', path }, { method: 'GET', headers: { 'content-type': undefined, 'content-length': undefined, ...o.headers }, agent: false, tls: o.tls });
 }
 
+/** A receiver behind the shape, from its harness (`start`) and its one ordinary request (`send`). */
+function receiverKind(
+  name: string,
+  where: string,
+  start: (keys: Record<string, unknown>, opts: { logger: Logger }) => Promise<{ port: number; telemetry: SelfTelemetry; receiver: { shutdown(): Promise<void> } }>,
+  send: (port: number, o: Parameters<RunningListener['request']>[0] & object) => Promise<Reply>,
+): ListenerKind {
+  return {
+    name,
+    secured: true,
+    start: async (keys) => {
+      const { logger, logs } = capturingLogger();
+      const h = await start(keys, { logger });
+      return { port: h.port, where, telemetry: h.telemetry, logs, request: (o = {}) => send(h.port, o), stop: () => h.receiver.shutdown() };
+    },
+  };
+}
+
 export const HTTP_LISTENERS: readonly ListenerKind[] = [
-  {
-    name: 'kong_http_log',
-    secured: true,
-    start: async (keys) => {
-      const { logger, logs } = capturingLogger();
-      const h = await startHttpLog(keys, { logger });
-      return {
-        port: h.port,
-        where: 'receivers.kong_http_log',
-        telemetry: h.telemetry,
-        logs,
-        request: (o = {}) => sendTo(h.port, { contentType: 'application/json', path: '/' }, { body: ENTRY, agent: false, ...o }),
-        stop: () => h.receiver.shutdown(),
-      };
-    },
-  },
-  {
-    name: 'otlp',
-    secured: true,
-    start: async (keys) => {
-      const { logger, logs } = capturingLogger();
-      const h = await startOtlp(keys, { logger });
-      return {
-        port: h.port,
-        where: 'receivers.otlp.protocols.http',
-        telemetry: h.telemetry,
-        logs,
-        request: (o = {}) => sendTo(h.port, { contentType: 'application/x-protobuf', path: '/v1/metrics' }, { body: POINT, agent: false, ...o }),
-        stop: () => h.receiver.shutdown(),
-      };
-    },
-  },
+  receiverKind('kong_http_log', 'receivers.kong_http_log', startHttpLog, (port, o) => sendHttpLog(port, { body: ENTRY, agent: false, ...o })),
+  receiverKind('otlp', 'receivers.otlp.protocols.http', startOtlp, (port, o) => sendOtlp(port, { body: POINT, ...o })),
   {
     name: 'prometheus exporter',
     secured: true,
