@@ -7,7 +7,7 @@ import { HealthCheckExtension, healthCheckExtensionFactory } from '../../extensi
 import { send as sendHttpLog, startReceiver as startHttpLog } from '../receivers/kong_http_log/client.js';
 import { send as sendOtlp, startReceiver as startOtlp } from '../receivers/otlp/client.js';
 import { encodeRequest } from './otlp/proto_decode.js';
-import { runningHost, testContext } from './context.js';
+import { startedAs, testContext } from './context.js';
 import { sendTo, type Reply } from './http_client.js';
 import { capturingLogger } from './logs.js';
 
@@ -71,9 +71,7 @@ export const HTTP_LISTENERS: readonly ListenerKind[] = [
       const { logger, logs } = capturingLogger();
       const telemetry = new SelfTelemetry();
       const config = prometheusExporterFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...keys });
-      const exporter = prometheusExporterFactory.create(config, { ...testContext('prometheus', 'exporter', { telemetry }), logger });
-      if (!(exporter instanceof PrometheusExporter)) throw new Error('factory did not create a PrometheusExporter');
-      await exporter.start(runningHost);
+      const exporter = await startedAs(prometheusExporterFactory.create(config, { ...testContext('prometheus', 'exporter', { telemetry }), logger }), PrometheusExporter);
       const port = exporter.address.port;
       return { port, where: 'exporters.prometheus', telemetry, logs, request: (o) => get(port, '/metrics', o), stop: () => exporter.shutdown() };
     },
@@ -104,9 +102,7 @@ export const HTTP_LISTENERS: readonly ListenerKind[] = [
       const { logger, logs } = capturingLogger();
       const telemetry = new SelfTelemetry();
       const config = healthCheckExtensionFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...keys });
-      const ext = healthCheckExtensionFactory.create(config, { ...testContext('health_check', 'extension', { telemetry }), logger });
-      if (!(ext instanceof HealthCheckExtension)) throw new Error('factory did not create a HealthCheckExtension');
-      await ext.start(runningHost);
+      const ext = await startedAs(healthCheckExtensionFactory.create(config, { ...testContext('health_check', 'extension', { telemetry }), logger }), HealthCheckExtension);
       const port = ext.address.port;
       return { port, where: 'extensions.health_check', telemetry, logs, request: (o) => get(port, '/', o), stop: () => ext.shutdown() };
     },

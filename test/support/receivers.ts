@@ -1,5 +1,5 @@
 import { SelfMetric, type ComponentContext, type Consumer, type Receiver, type ReceiverFactory, type SelfTelemetry } from '../../core/index.js';
-import { runningHost } from './context.js';
+import { startedAs } from './context.js';
 
 /**
  * A receiver as the collector makes it: `factory` parses `config` (as written in YAML) and builds it,
@@ -12,10 +12,7 @@ export async function startFromFactory<C, R extends Receiver>(
   ctx: ComponentContext,
   next: Consumer,
 ): Promise<R> {
-  const receiver = factory.create(factory.configSchema.parse(config), ctx, next);
-  if (!(receiver instanceof type)) throw new Error(`factory did not create a ${type.name}`);
-  await receiver.start(runningHost);
-  return receiver;
+  return startedAs(factory.create(factory.configSchema.parse(config), ctx, next), type);
 }
 
 /** The log-record counters receiver `id` keeps, as its self-telemetry shows them. */
