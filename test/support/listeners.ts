@@ -61,52 +61,52 @@ function receiverKind(
   };
 }
 
+/** A listener a test only GETs (a scrape, a probe at `path`), from how it starts with the test's logger and telemetry. */
+function getKind(
+  name: string,
+  where: string,
+  secured: boolean,
+  path: string,
+  start: (keys: Record<string, unknown>, logger: Logger, telemetry: SelfTelemetry) => Promise<{ port: number; stop(): Promise<void> }>,
+): ListenerKind {
+  return {
+    name,
+    secured,
+    start: async (keys) => {
+      const { logger, logs } = capturingLogger();
+      const telemetry = new SelfTelemetry();
+      const s = await start(keys, logger, telemetry);
+      return { port: s.port, where, telemetry, logs, request: (o) => get(s.port, path, o), stop: () => s.stop() };
+    },
+  };
+}
+
 export const HTTP_LISTENERS: readonly ListenerKind[] = [
   receiverKind('kong_http_log', 'receivers.kong_http_log', startHttpLog, (port, o) => sendHttpLog(port, { body: ENTRY, agent: false, ...o })),
   receiverKind('otlp', 'receivers.otlp.protocols.http', startOtlp, (port, o) => sendOtlp(port, { body: POINT, ...o })),
-  {
-    name: 'prometheus exporter',
-    secured: true,
-    start: async (keys) => {
-      const { logger, logs } = capturingLogger();
-      const telemetry = new SelfTelemetry();
-      const config = prometheusExporterFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...keys });
-      const exporter = await startedAs(prometheusExporterFactory.create(config, { ...testContext('prometheus', 'exporter', { telemetry }), logger }), PrometheusExporter);
-      const port = exporter.address.port;
-      return { port, where: 'exporters.prometheus', telemetry, logs, request: (o) => get(port, '/metrics', o), stop: () => exporter.shutdown() };
-    },
-  },
-  {
-    name: 'self-telemetry',
-    secured: true,
-    start: async (keys) => {
-      const { logger, logs } = capturingLogger();
-      const telemetry = new SelfTelemetry();
-      // The port's timeouts are fixed in the config (the Collector has no keys for them); tests set them here.
-      const { read_header_timeout, read_timeout, idle_timeout, ...metricsKeys } = keys;
-      const timeouts = {
-        read_timeout: ms(read_timeout, SELF_METRICS_TIMEOUTS.read_timeout),
-        read_header_timeout: ms(read_header_timeout, SELF_METRICS_TIMEOUTS.read_header_timeout),
-        idle_timeout: ms(idle_timeout, SELF_METRICS_TIMEOUTS.idle_timeout),
-      };
-      const service = serviceSchema.parse({ pipelines: {}, telemetry: { metrics: { address: '127.0.0.1:0', ...metricsKeys } } });
-      const server = new SelfMetricsServer(service.telemetry.metrics, telemetry, logger, systemClock, timeouts);
-      const { port } = await server.start();
-      return { port, where: 'service.telemetry.metrics', telemetry, logs, request: (o) => get(port, '/metrics', o), stop: () => server.shutdown() };
-    },
-  },
-  {
-    name: 'health_check',
-    secured: false,
-    start: async (keys) => {
-      const { logger, logs } = capturingLogger();
-      const telemetry = new SelfTelemetry();
-      const config = healthCheckExtensionFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...keys });
-      const ext = await startedAs(healthCheckExtensionFactory.create(config, { ...testContext('health_check', 'extension', { telemetry }), logger }), HealthCheckExtension);
-      const port = ext.address.port;
-      return { port, where: 'extensions.health_check', telemetry, logs, request: (o) => get(port, '/', o), stop: () => ext.shutdown() };
-    },
-  },
+  getKind('prometheus exporter', 'exporters.prometheus', true, '/metrics', async (keys, logger, telemetry) => {
+    const config = prometheusExporterFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...keys });
+    const exporter = await startedAs(prometheusExporterFactory.create(config, { ...testContext('prometheus', 'exporter', { telemetry }), logger }), PrometheusExporter);
+    return { port: exporter.address.port, stop: () => exporter.shutdown() };
+  }),
+  getKind('self-telemetry', 'service.telemetry.metrics', true, '/metrics', async (keys, logger, telemetry) => {
+    // The port's timeouts are fixed in the config (the Collector has no keys for them); tests set them here.
+    const { read_header_timeout, read_timeout, idle_timeout, ...metricsKeys } = keys;
+    const timeouts = {
+      read_timeout: ms(read_timeout, SELF_METRICS_TIMEOUTS.read_timeout),
+      read_header_timeout: ms(read_header_timeout, SELF_METRICS_TIMEOUTS.read_header_timeout),
+      idle_timeout: ms(idle_timeout, SELF_METRICS_TIMEOUTS.idle_timeout),
+    };
+    const service = serviceSchema.parse({ pipelines: {}, telemetry: { metrics: { address: '127.0.0.1:0', ...metricsKeys } } });
+    const server = new SelfMetricsServer(service.telemetry.metrics, telemetry, logger, systemClock, timeouts);
+    const { port } = await server.start();
+    return { port, stop: () => server.shutdown() };
+  }),
+  getKind('health_check', 'extensions.health_check', false, '/', async (keys, logger, telemetry) => {
+    const config = healthCheckExtensionFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...keys });
+    const ext = await startedAs(healthCheckExtensionFactory.create(config, { ...testContext('health_check', 'extension', { telemetry }), logger }), HealthCheckExtension);
+    return { port: ext.address.port, stop: () => ext.shutdown() };
+  }),
 ];
 
 /** A duration key as a test writes it (ms or "500ms"), or the default. */
