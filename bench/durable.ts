@@ -7,7 +7,7 @@ import { KongEntryGenerator } from './kong_entries.js';
 import { closedLoop, type LoadResult } from './load.js';
 import type { BenchLine } from './bench_line.js';
 import { freePort } from '../test/support/ports.js';
-import { waitHttp } from './processes.js';
+import { DIST, waitHttp } from './processes.js';
 
 /**
  * Durable mode's cost (issue: ≤ 25 % fewer entries/s): the real `kongtel` process, http-log →
@@ -16,7 +16,6 @@ import { waitHttp } from './processes.js';
  * The backend is a sink that answers 200, so only ingest is measured.
  */
 
-const DIST = new URL('../', import.meta.url).pathname;
 const CONNECTIONS = 16;
 const WARMUP_MS = 2_000;
 const MEASURE_MS = 8_000;

@@ -7,7 +7,7 @@ import { openLoop, percentile } from './load.js';
 import { wrkPost } from './wrk.js';
 import type { BenchLine } from './bench_line.js';
 import { freePort } from '../test/support/ports.js';
-import { waitHttp, rssMiB } from './processes.js';
+import { DIST, rssMiB, waitHttp } from './processes.js';
 
 /**
  * http-log ingest: the real `kongtel` process (kong_http_log → kong_metrics → prometheus) against a
@@ -16,7 +16,6 @@ import { waitHttp, rssMiB } from './processes.js';
  * generator: a fixed request rate, each request timed), and kongtel's RSS.
  */
 
-const DIST = new URL('../', import.meta.url).pathname;
 const CONNECTIONS = 16;
 const WARMUP_S = 2;
 const MEASURE_S = 8;

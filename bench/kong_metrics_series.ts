@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BenchLine } from './bench_line.js';
 import { freePort } from '../test/support/ports.js';
-import { rssMiB, waitHttp } from './processes.js';
+import { DIST, rssMiB, waitHttp } from './processes.js';
 
 /**
  * What kong_metrics' series cost (processors/kong_metrics/README.md, "Sizing"): the real `kongtel`,
@@ -18,7 +18,6 @@ import { rssMiB, waitHttp } from './processes.js';
  * holds the page and the memory to.
  */
 
-const DIST = new URL('../', import.meta.url).pathname;
 const SERIES_PER_ROUTE = 6;
 const ENTRIES_PER_BODY = 500;
 

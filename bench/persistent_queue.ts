@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { EncodedRequest } from '../exporters/otlphttp/encode.js';
 import type { BenchLine } from './bench_line.js';
 import { makeQueueFiles } from './queue_files.js';
+import { DIST } from './processes.js';
 
 /**
  * The persistent queue after a long outage (issue 9): 1 000 000 request files, opened by a fresh process.
@@ -13,7 +14,6 @@ import { makeQueueFiles } from './queue_files.js';
  * header is read, measured on 100 000 files), and how fast requests are then handed out and deleted.
  */
 
-const DIST = new URL('../', import.meta.url).pathname;
 const FILES = Number(process.env.KONGTEL_BENCH_QUEUE_FILES ?? 1_000_000);
 const LEGACY_FILES = 100_000;
 const DRAIN = 20_000;

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 
 /** Helpers the benchmarks share for the processes they start. */
 
+/** The built tree (dist/), where a benchmark finds the CLI and its own helper scripts: this file runs from dist/bench. */
+export const DIST = new URL('../', import.meta.url).pathname;
+
 /** Resolves once `url` answers below 500 (the process under test is up). */
 export async function waitHttp(url: string): Promise<void> {
   for (let i = 0; i < 200; i++) {

@@ -12,7 +12,7 @@ import { msToHrTime } from '../core/index.js';
 import { serialize } from '../exporters/otlphttp/encode.js';
 import type { BenchLine } from './bench_line.js';
 import { freePort } from '../test/support/ports.js';
-import { rssMiB, waitHttp } from './processes.js';
+import { DIST, rssMiB, waitHttp } from './processes.js';
 
 /**
  * The prometheus exporter under a big page, in the real `kongtel` process (otlp → prometheus): N series
@@ -24,7 +24,6 @@ import { rssMiB, waitHttp } from './processes.js';
  * one at the budget.
  */
 
-const DIST = new URL('../', import.meta.url).pathname;
 const POINTS_PER_REQUEST = 10_000;
 const T0 = 1_700_000_000_000;
 

@@ -1,20 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KONGTEL_BIN, ROOT } from '../support/processes.js';
-import { tempDir } from '../support/temp.js';
+import { configFile as writeConfig, ROOT, runKongtel } from '../support/processes.js';
 
-function kongtel(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [KONGTEL_BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, cwd: ROOT });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function configFile(text: string): string {
-  const f = join(tempDir('cli'), 'pipelines.yaml');
-  writeFileSync(f, text);
-  return f;
-}
+const kongtel = runKongtel;
+const configFile = (text: string): string => writeConfig(text, 'cli');
 
 describe('kongtel CLI', () => {
   it('--version prints the package version; --help lists the commands', () => {

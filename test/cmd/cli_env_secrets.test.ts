@@ -1,14 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sendTo } from '../support/http_client.js';
-import { KONGTEL_BIN, ROOT, startKongtel } from '../support/processes.js';
+import { configFile as writeConfig, ROOT, runKongtel, startKongtel } from '../support/processes.js';
 import { OtlpStandIn } from '../support/stand_ins/otlp_http.js';
 import { freePort } from '../support/ports.js';
 import { waitFor } from '../support/wait.js';
-import { tempDir } from '../support/temp.js';
 
 /**
  * Issue 9 item 1: `${env:…}` values are text. A random token often begins with a YAML indicator; such a
@@ -26,16 +23,8 @@ const env = Object.fromEntries(secrets.map((s, i) => [`SECRET_${i}`, s]));
 /** Line breaks are fine where a value is invalid anyway (an endpoint), not in a header value. */
 const MULTILINE = ['|\n  s3cr3t-ml-1', 'x\nb: s3cr3t-ml-2', '- s3cr3t-ml-3\n- two'];
 
-function kongtel(args: string[], extraEnv: NodeJS.ProcessEnv): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [KONGTEL_BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...extraEnv }, cwd: ROOT });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function configFile(text: string): string {
-  const f = join(tempDir('cli-env'), 'pipelines.yaml');
-  writeFileSync(f, text);
-  return f;
-}
+const kongtel = runKongtel;
+const configFile = (text: string): string => writeConfig(text, 'cli-env');
 
 function expectNoSecret(output: string, values: readonly string[]): void {
   for (const s of values) {

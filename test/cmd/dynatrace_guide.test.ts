@@ -1,8 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KONGTEL_BIN, ROOT, startKongtel, type RunningProcess } from '../support/processes.js';
+import { runKongtel, startKongtel, type RunningProcess } from '../support/processes.js';
 import { freePort } from '../support/ports.js';
 import { tempDir } from '../support/temp.js';
 import { waitFor } from '../support/wait.js';
@@ -78,8 +77,8 @@ function kongPage(requests: number, bytes: number): string {
 }
 
 function kongtel(args: string[], env: NodeJS.ProcessEnv): { code: number | null; out: string } {
-  const r = spawnSync(process.execPath, [KONGTEL_BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, cwd: ROOT });
-  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+  const r = runKongtel(args, env);
+  return { code: r.code, out: `${r.stdout}${r.stderr}` };
 }
 
 describe("Dynatrace's Kong guide config", () => {

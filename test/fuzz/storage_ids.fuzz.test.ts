@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEED } from '../../bench/fuzz/engine.js';
-import { FACTORIES } from '../../cmd/components.js';
-import { ConfigError, formatIssue, parseConfig } from '../../core/index.js';
+import { pipelineIssues } from '../support/config_errors.js';
 
 /**
  * Issue 10's `storage` keys as a property: whatever a `storage` key holds — a path, an id of something that
@@ -31,15 +30,7 @@ service:
     metrics: { receivers: [kong_http_log], processors: [kong_metrics], exporters: [otlphttp] }
 `;
 
-function load(text: string, env: Record<string, string>): string[] {
-  try {
-    parseConfig(text, 'pipelines.yaml', FACTORIES, env);
-    return [];
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.issues.map(formatIssue);
-  }
-}
+const load = pipelineIssues;
 
 const value = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),

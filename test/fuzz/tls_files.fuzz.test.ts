@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SEED } from '../../bench/fuzz/engine.js';
-import { FACTORIES } from '../../cmd/components.js';
-import { ConfigError, formatIssue, parseConfig, type Receiver } from '../../core/index.js';
+import type { Receiver } from '../../core/index.js';
 import { startReceiver as startHttpLog } from '../receivers/kong_http_log/client.js';
 import { startReceiver as startTcpLog } from '../receivers/kong_tcp_log/harness.js';
 import { tempDir } from '../support/temp.js';
 import { selfSigned, type CertFiles } from '../support/tls.js';
+import { pipelineIssues } from '../support/config_errors.js';
 
 /**
  * Issue 10's TLS keys as properties. Whatever a listener's `tls` holds — a Collector key kongtel refuses,
@@ -39,15 +39,7 @@ service:
     metrics: { receivers: [kong_http_log], processors: [kong_metrics], exporters: [prometheus] }
 `;
 
-function load(text: string, env: Record<string, string>): string[] {
-  try {
-    parseConfig(text, 'pipelines.yaml', FACTORIES, env);
-    return [];
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.issues.map(formatIssue);
-  }
-}
+const load = pipelineIssues;
 
 const value = fc.oneof(
   fc.constantFrom('"1.0"', '"1.1"', '"1.2"', '"1.3"', '1.3', '1.2', '13', '"TLSv1.3"', 'true', 'false', '[]', '[X25519]', '0', '0s', '1h', '{}', 'null', '"-----BEGIN PRIVATE KEY-----"'),

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { ConfigError, formatIssue } from '../../core/index.js';
+import { ConfigError, formatIssue, parseConfig } from '../../core/index.js';
+import { FACTORIES } from '../../cmd/components.js';
 import { zodIssuesToConfigIssues } from '../../core/config/zod_issues.js';
 
 /**
@@ -16,6 +17,11 @@ export function configIssues(load: () => unknown): string[] {
     return err.issues.map(formatIssue);
   }
   return [];
+}
+
+/** The messages a user reads when kongtel's own components load `yaml` (a whole pipelines file, with `env` for `${env:…}`); [] when it loads. */
+export function pipelineIssues(yaml: string, env: Record<string, string> = {}): string[] {
+  return configIssues(() => parseConfig(yaml, 'pipelines.yaml', FACTORIES, env));
 }
 
 /**

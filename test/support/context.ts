@@ -33,3 +33,10 @@ export function testContext(
 }
 
 export const runningHost: Host = { status: () => 'running' };
+
+/** `component` (as a factory built it) checked to be a `type`, so a test can reach its address; started on `host`. */
+export async function startedAs<T extends { start(host: Host): Promise<void> }>(component: unknown, type: abstract new (...args: never[]) => T, host: Host = runningHost): Promise<T> {
+  if (!(component instanceof type)) throw new Error(`factory did not create a ${type.name}`);
+  await component.start(host);
+  return component;
+}

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { GatedConsumer } from './consumers.js';
 
 export interface Reply {
   readonly status: number;
@@ -40,4 +41,25 @@ export function sendTo(port: number, defaults: { contentType: string; path: stri
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * A client that leaves while the pipeline works: POSTs `body`, hangs up once `next` holds the batch, then
+ * lets `next` go (20 ms for each side to notice).
+ */
+export async function leaveWhileHeld(port: number, next: GatedConsumer, o: { path?: string; contentType: string; body: string | Buffer }): Promise<void> {
+  const req = http.request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    ...(o.path === undefined ? {} : { path: o.path }),
+    headers: { 'content-type': o.contentType },
+  });
+  req.on('error', () => undefined);
+  req.end(o.body);
+  await next.nextArrival();
+  req.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  next.release();
+  await new Promise((resolve) => setTimeout(resolve, 20));
 }

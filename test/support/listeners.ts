@@ -1,13 +1,13 @@
 import type https from 'node:https';
 import { serviceSchema } from '../../core/config/service.js';
 import { SELF_METRICS_TIMEOUTS, SelfMetricsServer } from '../../core/pipeline/self_metrics_server.js';
-import { SelfTelemetry, parseDuration, systemClock } from '../../core/index.js';
+import { SelfTelemetry, parseDuration, systemClock, type Logger } from '../../core/index.js';
 import { PrometheusExporter, prometheusExporterFactory } from '../../exporters/prometheus/index.js';
 import { HealthCheckExtension, healthCheckExtensionFactory } from '../../extensions/health_check/index.js';
-import { startReceiver as startHttpLog } from '../receivers/kong_http_log/client.js';
-import { startReceiver as startOtlp } from '../receivers/otlp/client.js';
+import { send as sendHttpLog, startReceiver as startHttpLog } from '../receivers/kong_http_log/client.js';
+import { send as sendOtlp, startReceiver as startOtlp } from '../receivers/otlp/client.js';
 import { encodeRequest } from './otlp/proto_decode.js';
-import { runningHost, testContext } from './context.js';
+import { startedAs, testContext } from './context.js';
 import { sendTo, type Reply } from './http_client.js';
 import { capturingLogger } from './logs.js';
 
@@ -43,86 +43,70 @@ function get(port: number, path: string, o: { headers?: Record<string, string | 
   return sendTo(port, { contentType: 'text/plain', path }, { method: 'GET', headers: { 'content-type': undefined, 'content-length': undefined, ...o.headers }, agent: false, tls: o.tls });
 }
 
+/** A receiver behind the shape, from its harness (`start`) and its one ordinary request (`send`). */
+function receiverKind(
+  name: string,
+  where: string,
+  start: (keys: Record<string, unknown>, opts: { logger: Logger }) => Promise<{ port: number; telemetry: SelfTelemetry; receiver: { shutdown(): Promise<void> } }>,
+  send: (port: number, o: Parameters<RunningListener['request']>[0] & object) => Promise<Reply>,
+): ListenerKind {
+  return {
+    name,
+    secured: true,
+    start: async (keys) => {
+      const { logger, logs } = capturingLogger();
+      const h = await start(keys, { logger });
+      return { port: h.port, where, telemetry: h.telemetry, logs, request: (o = {}) => send(h.port, o), stop: () => h.receiver.shutdown() };
+    },
+  };
+}
+
+/** A listener a test only GETs (a scrape, a probe at `path`), from how it starts with the test's logger and telemetry. */
+function getKind(
+  name: string,
+  where: string,
+  secured: boolean,
+  path: string,
+  start: (keys: Record<string, unknown>, logger: Logger, telemetry: SelfTelemetry) => Promise<{ port: number; stop(): Promise<void> }>,
+): ListenerKind {
+  return {
+    name,
+    secured,
+    start: async (keys) => {
+      const { logger, logs } = capturingLogger();
+      const telemetry = new SelfTelemetry();
+      const s = await start(keys, logger, telemetry);
+      return { port: s.port, where, telemetry, logs, request: (o) => get(s.port, path, o), stop: () => s.stop() };
+    },
+  };
+}
+
 export const HTTP_LISTENERS: readonly ListenerKind[] = [
-  {
-    name: 'kong_http_log',
-    secured: true,
-    start: async (keys) => {
-      const { logger, logs } = capturingLogger();
-      const h = await startHttpLog(keys, { logger });
-      return {
-        port: h.port,
-        where: 'receivers.kong_http_log',
-        telemetry: h.telemetry,
-        logs,
-        request: (o = {}) => sendTo(h.port, { contentType: 'application/json', path: '/' }, { body: ENTRY, agent: false, ...o }),
-        stop: () => h.receiver.shutdown(),
-      };
-    },
-  },
-  {
-    name: 'otlp',
-    secured: true,
-    start: async (keys) => {
-      const { logger, logs } = capturingLogger();
-      const h = await startOtlp(keys, { logger });
-      return {
-        port: h.port,
-        where: 'receivers.otlp.protocols.http',
-        telemetry: h.telemetry,
-        logs,
-        request: (o = {}) => sendTo(h.port, { contentType: 'application/x-protobuf', path: '/v1/metrics' }, { body: POINT, agent: false, ...o }),
-        stop: () => h.receiver.shutdown(),
-      };
-    },
-  },
-  {
-    name: 'prometheus exporter',
-    secured: true,
-    start: async (keys) => {
-      const { logger, logs } = capturingLogger();
-      const telemetry = new SelfTelemetry();
-      const config = prometheusExporterFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...keys });
-      const exporter = prometheusExporterFactory.create(config, { ...testContext('prometheus', 'exporter', { telemetry }), logger });
-      if (!(exporter instanceof PrometheusExporter)) throw new Error('factory did not create a PrometheusExporter');
-      await exporter.start(runningHost);
-      const port = exporter.address.port;
-      return { port, where: 'exporters.prometheus', telemetry, logs, request: (o) => get(port, '/metrics', o), stop: () => exporter.shutdown() };
-    },
-  },
-  {
-    name: 'self-telemetry',
-    secured: true,
-    start: async (keys) => {
-      const { logger, logs } = capturingLogger();
-      const telemetry = new SelfTelemetry();
-      // The port's timeouts are fixed in the config (the Collector has no keys for them); tests set them here.
-      const { read_header_timeout, read_timeout, idle_timeout, ...metricsKeys } = keys;
-      const timeouts = {
-        read_timeout: ms(read_timeout, SELF_METRICS_TIMEOUTS.read_timeout),
-        read_header_timeout: ms(read_header_timeout, SELF_METRICS_TIMEOUTS.read_header_timeout),
-        idle_timeout: ms(idle_timeout, SELF_METRICS_TIMEOUTS.idle_timeout),
-      };
-      const service = serviceSchema.parse({ pipelines: {}, telemetry: { metrics: { address: '127.0.0.1:0', ...metricsKeys } } });
-      const server = new SelfMetricsServer(service.telemetry.metrics, telemetry, logger, systemClock, timeouts);
-      const { port } = await server.start();
-      return { port, where: 'service.telemetry.metrics', telemetry, logs, request: (o) => get(port, '/metrics', o), stop: () => server.shutdown() };
-    },
-  },
-  {
-    name: 'health_check',
-    secured: false,
-    start: async (keys) => {
-      const { logger, logs } = capturingLogger();
-      const telemetry = new SelfTelemetry();
-      const config = healthCheckExtensionFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...keys });
-      const ext = healthCheckExtensionFactory.create(config, { ...testContext('health_check', 'extension', { telemetry }), logger });
-      if (!(ext instanceof HealthCheckExtension)) throw new Error('factory did not create a HealthCheckExtension');
-      await ext.start(runningHost);
-      const port = ext.address.port;
-      return { port, where: 'extensions.health_check', telemetry, logs, request: (o) => get(port, '/', o), stop: () => ext.shutdown() };
-    },
-  },
+  receiverKind('kong_http_log', 'receivers.kong_http_log', startHttpLog, (port, o) => sendHttpLog(port, { body: ENTRY, agent: false, ...o })),
+  receiverKind('otlp', 'receivers.otlp.protocols.http', startOtlp, (port, o) => sendOtlp(port, { body: POINT, ...o })),
+  getKind('prometheus exporter', 'exporters.prometheus', true, '/metrics', async (keys, logger, telemetry) => {
+    const config = prometheusExporterFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...keys });
+    const exporter = await startedAs(prometheusExporterFactory.create(config, { ...testContext('prometheus', 'exporter', { telemetry }), logger }), PrometheusExporter);
+    return { port: exporter.address.port, stop: () => exporter.shutdown() };
+  }),
+  getKind('self-telemetry', 'service.telemetry.metrics', true, '/metrics', async (keys, logger, telemetry) => {
+    // The port's timeouts are fixed in the config (the Collector has no keys for them); tests set them here.
+    const { read_header_timeout, read_timeout, idle_timeout, ...metricsKeys } = keys;
+    const timeouts = {
+      read_timeout: ms(read_timeout, SELF_METRICS_TIMEOUTS.read_timeout),
+      read_header_timeout: ms(read_header_timeout, SELF_METRICS_TIMEOUTS.read_header_timeout),
+      idle_timeout: ms(idle_timeout, SELF_METRICS_TIMEOUTS.idle_timeout),
+    };
+    const service = serviceSchema.parse({ pipelines: {}, telemetry: { metrics: { address: '127.0.0.1:0', ...metricsKeys } } });
+    const server = new SelfMetricsServer(service.telemetry.metrics, telemetry, logger, systemClock, timeouts);
+    const { port } = await server.start();
+    return { port, stop: () => server.shutdown() };
+  }),
+  getKind('health_check', 'extensions.health_check', false, '/', async (keys, logger, telemetry) => {
+    const config = healthCheckExtensionFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...keys });
+    const ext = await startedAs(healthCheckExtensionFactory.create(config, { ...testContext('health_check', 'extension', { telemetry }), logger }), HealthCheckExtension);
+    return { port: ext.address.port, stop: () => ext.shutdown() };
+  }),
 ];
 
 /** A duration key as a test writes it (ms or "500ms"), or the default. */

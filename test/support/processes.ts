@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
@@ -34,6 +34,19 @@ export function runProcess(command: string, args: readonly string[], env: NodeJS
       return exited;
     },
   };
+}
+
+/** One run of the built CLI to its exit (validate, print-config, a run that fails at start-up), from the repository root. */
+export function runKongtel(args: readonly string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [KONGTEL_BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, cwd: ROOT });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `text` written as `pipelines.yaml` in a fresh temp directory (prefixed `prefix`); its path. */
+export function configFile(text: string, prefix = 'config'): string {
+  const f = join(tempDir(prefix), 'pipelines.yaml');
+  writeFileSync(f, text);
+  return f;
 }
 
 /** Runs `kongtel` with a config written to a temp file; resolves once its health check answers 200. */

@@ -3,8 +3,8 @@ import { closeSync, constants, openSync, readFileSync, rmSync, truncateSync, wri
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, formatIssue, parseConfig, SelfTelemetry } from '../../../core/index.js';
-import { FACTORIES } from '../../../cmd/components.js';
+import { SelfTelemetry } from '../../../core/index.js';
+import { pipelineIssues } from '../../support/config_errors.js';
 import { prometheusReceiverFactory } from '../../../receivers/prometheus/index.js';
 import { runningHost, testContext } from '../../support/context.js';
 import { CapturingConsumer } from '../../support/consumers.js';
@@ -64,13 +64,7 @@ service:
   pipelines:
     metrics: { receivers: [kong_http_log], processors: [kong_metrics], exporters: [prometheus] }
 `;
-  try {
-    parseConfig(yaml, 'pipelines.yaml', FACTORIES, {});
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  return [];
+  return pipelineIssues(yaml);
 }
 
 /** The TLS version a client with `o` agrees with the listener on; rejects when there is none. */

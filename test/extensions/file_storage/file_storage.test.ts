@@ -2,13 +2,14 @@ import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Collector, ConfigError, formatIssue, metricBatch, parseConfig, silentLogger } from '../../../core/index.js';
+import { Collector, metricBatch, parseConfig, silentLogger } from '../../../core/index.js';
 import { FACTORIES } from '../../../cmd/components.js';
 import { fileStorageExtensionFactory } from '../../../extensions/file_storage/index.js';
 import { testContext } from '../../support/context.js';
 import { capturingLogger } from '../../support/logs.js';
 import { plainEntry } from '../../processors/kong_metrics/entries.js';
 import { sumBatch } from '../../exporters/otlphttp/fixtures.js';
+import { pipelineIssues } from '../../support/config_errors.js';
 
 /**
  * Issue 10: `storage` keys name a file_storage extension by id, as Collector configs do. Before, they took
@@ -16,15 +17,7 @@ import { sumBatch } from '../../exporters/otlphttp/fixtures.js';
  * `file_storage` in the working directory.
  */
 
-function issues(yaml: string): string[] {
-  try {
-    parseConfig(yaml, 'pipelines.yaml', FACTORIES, {});
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  return [];
-}
+const issues = pipelineIssues;
 
 function config(opts: { queue?: string; wal?: string; extensions?: string; listed?: string }): string {
   return `

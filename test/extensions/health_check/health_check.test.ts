@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { ManualClock, type CollectorStatus, type Host } from '../../../core/index.js';
 import { HealthCheckExtension, healthCheckExtensionFactory } from '../../../extensions/health_check/index.js';
 import { formatUptime } from '../../../extensions/health_check/status.js';
-import { testContext } from '../../support/context.js';
+import { startedAs, testContext } from '../../support/context.js';
 import { readmeYaml } from '../../support/readme.js';
 import { issueAt } from '../../support/config_errors.js';
 
@@ -35,10 +35,7 @@ async function startExtension(
   id = 'health_check',
 ): Promise<HealthCheckExtension> {
   const parsed = healthCheckExtensionFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...config });
-  const ext = healthCheckExtensionFactory.create(parsed, testContext(id, 'extension', { clock }));
-  if (!(ext instanceof HealthCheckExtension)) throw new Error('factory did not create a HealthCheckExtension');
-  await ext.start(host);
-  return ext;
+  return startedAs(healthCheckExtensionFactory.create(parsed, testContext(id, 'extension', { clock })), HealthCheckExtension, host);
 }
 
 describe('health_check answers with the collector status', () => {

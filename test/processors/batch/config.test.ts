@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { batchFactory } from '../../../processors/batch/index.js';
 import { schemaIssues } from '../../support/config_errors.js';
+import { readmeYaml } from '../../support/readme.js';
 
 const schema = batchFactory.configSchema;
 const BASE = 'processors.batch';
@@ -41,10 +41,9 @@ describe('batch config', () => {
   });
 
   it('the README example parses against the schema', () => {
-    const readme = readFileSync(new URL('../../../processors/batch/README.md', import.meta.url), 'utf8');
-    const block = /```yaml\n([\s\S]*?)```/.exec(readme);
-    expect(block).not.toBeNull();
-    const doc = parse(block![1]) as { processors: Record<string, unknown> };
+    const block = readmeYaml('processors/batch')[0];
+    expect(block).not.toBeUndefined();
+    const doc = parse(block!) as { processors: Record<string, unknown> };
     expect(schema.parse(doc.processors.batch)).toStrictEqual({ send_batch_size: 8192, send_batch_max_size: 10_000, timeout: 200 });
   });
 });

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { cumulativeToDeltaFactory } from '../../../processors/cumulativetodelta/index.js';
 import { schemaIssues } from '../../support/config_errors.js';
+import { readmeYaml } from '../../support/readme.js';
 
 const schema = cumulativeToDeltaFactory.configSchema;
 const BASE = 'processors.cumulativetodelta';
@@ -82,10 +82,9 @@ describe('cumulativetodelta config', () => {
   });
 
   it('the README example parses against the schema', () => {
-    const readme = readFileSync(new URL('../../../processors/cumulativetodelta/README.md', import.meta.url), 'utf8');
-    const block = /```yaml\n([\s\S]*?)```/.exec(readme);
-    expect(block).not.toBeNull();
-    const doc = parse(block![1]) as { processors: Record<string, unknown> };
+    const block = readmeYaml('processors/cumulativetodelta')[0];
+    expect(block).not.toBeUndefined();
+    const doc = parse(block!) as { processors: Record<string, unknown> };
     const config = schema.parse(doc.processors.cumulativetodelta);
     expect(config.max_staleness).toBe(25 * 3_600_000);
     expect(config.include.match_type).toBe('regexp');

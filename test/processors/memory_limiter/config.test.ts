@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FACTORIES } from '../../../cmd/components.js';
 import { type Factory, parseConfig } from '../../../core/index.js';
 import { memoryLimiterFactory, resolveLimits } from '../../../processors/memory_limiter/index.js';
 import { schemaIssues } from '../../support/config_errors.js';
+import { readmeYaml } from '../../support/readme.js';
 
 const schema = memoryLimiterFactory.configSchema;
 const BASE = 'processors.memory_limiter';
@@ -93,10 +93,9 @@ describe('memory_limiter config', () => {
   });
 
   it('the README example is a valid config with memory_limiter first in a Kong-log pipeline', () => {
-    const readme = readFileSync(new URL('../../../processors/memory_limiter/README.md', import.meta.url), 'utf8');
-    const block = /```yaml\n([\s\S]*?)```/.exec(readme);
-    expect(block).not.toBeNull();
-    const doc = parse(block![1]) as { processors: Record<string, unknown> };
+    const block = readmeYaml('processors/memory_limiter')[0];
+    expect(block).not.toBeUndefined();
+    const doc = parse(block!) as { processors: Record<string, unknown> };
     expect(schema.parse(doc.processors.memory_limiter)).toStrictEqual({
       check_interval: 1000,
       limit_mib: 400,
@@ -105,7 +104,7 @@ describe('memory_limiter config', () => {
       min_gc_interval_when_hard_limited: 0,
     });
     const factories: Factory[] = [...FACTORIES.filter((f) => f.type !== 'memory_limiter'), memoryLimiterFactory];
-    const config = parseConfig(block![1], 'README.md', factories, {});
+    const config = parseConfig(block!, 'README.md', factories, {});
     expect(config.pipelines.map((p) => p.processors)).toEqual([['memory_limiter', 'kong_metrics']]);
   });
 

@@ -2,7 +2,8 @@ import { appendFileSync } from 'node:fs';
 import { SelfMetric, SelfTelemetry } from '../../../core/index.js';
 import { KongFileLogReceiver, kongFileLogReceiverFactory } from '../../../receivers/kong_file_log/index.js';
 import { ScriptedConsumer } from '../../support/consumers.js';
-import { runningHost, testContext } from '../../support/context.js';
+import { testContext } from '../../support/context.js';
+import { logRecordCounters, startFromFactory } from '../../support/receivers.js';
 import { capturingLogger } from '../../support/logs.js';
 
 export interface Harness {
@@ -24,19 +25,13 @@ export async function startReceiver(
   const telemetry = new SelfTelemetry();
   const { logger, logs } = capturingLogger({ level: 'info' });
   const ctx = { ...testContext('kong_file_log', 'receiver', { telemetry, storage }), logger };
-  const parsed = kongFileLogReceiverFactory.configSchema.parse({ poll_interval: '20ms', ...config });
-  const receiver = kongFileLogReceiverFactory.create(parsed, ctx, next);
-  if (!(receiver instanceof KongFileLogReceiver)) throw new Error('factory did not create a KongFileLogReceiver');
-  await receiver.start(runningHost);
-  const label = { receiver: 'kong_file_log' };
+  const receiver = await startFromFactory(kongFileLogReceiverFactory, KongFileLogReceiver, { poll_interval: '20ms', ...config }, ctx, next);
   return {
     receiver,
     next,
     logs,
-    accepted: () => telemetry.value(SelfMetric.receiverAcceptedLogRecords, label),
-    rejected: (reason) => telemetry.value(SelfMetric.receiverRejectedLogRecords, { ...label, reason }),
-    refused: (reason) => telemetry.value(SelfMetric.receiverRefusedLogRecords, { ...label, reason }),
-    checkpointWriteFailures: () => telemetry.value(SelfMetric.receiverCheckpointWriteFailures, label),
+    ...logRecordCounters(telemetry, 'kong_file_log'),
+    checkpointWriteFailures: () => telemetry.value(SelfMetric.receiverCheckpointWriteFailures, { receiver: 'kong_file_log' }),
   };
 }
 

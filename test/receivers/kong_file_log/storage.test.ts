@@ -1,11 +1,12 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Collector, ConfigError, formatIssue, parseConfig, SelfMetric, silentLogger } from '../../../core/index.js';
+import { Collector, parseConfig, SelfMetric, silentLogger } from '../../../core/index.js';
 import { FACTORIES } from '../../../cmd/components.js';
 import { append, ids, line } from './harness.js';
 import { sleep, until } from '../../support/wait.js';
 import { tempDir } from '../../support/temp.js';
+import { pipelineIssues } from '../../support/config_errors.js';
 
 /**
  * Issue 10: `receivers.kong_file_log.storage` names a storage extension, as the Collector's filelog
@@ -40,15 +41,7 @@ service:
 `;
 }
 
-function issues(yaml: string): string[] {
-  try {
-    parseConfig(yaml, 'pipelines.yaml', FACTORIES, {});
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  return [];
-}
+const issues = pipelineIssues;
 
 describe('kong_file_log storage names a storage extension', () => {
   it('a directory is refused with the YAML to write, which keeps the same checkpoint', () => {

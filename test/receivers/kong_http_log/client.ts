@@ -1,11 +1,9 @@
 import { sendTo, type Reply, type SendOptions } from '../../support/http_client.js';
-import { runningHost, testContext } from '../../support/context.js';
+import { testContext } from '../../support/context.js';
+import { startFromFactory } from '../../support/receivers.js';
 import { SelfTelemetry, type Batch, type Consumer, type Logger, type LogBatch } from '../../../core/index.js';
 import { KongHttpLogReceiver, kongHttpLogReceiverFactory } from '../../../receivers/kong_http_log/index.js';
 import { CapturingConsumer } from '../../support/consumers.js';
-
-
-
 
 /** A consumer that keeps what it accepted, so a test can count the entries delivered. */
 export type KeepingConsumer = Consumer & { readonly batches: readonly Batch[] };
@@ -26,10 +24,7 @@ export async function startReceiver(
   const telemetry = new SelfTelemetry();
   const next = opts.next ?? new CapturingConsumer();
   const ctx = { ...testContext(opts.id ?? 'kong_http_log', 'receiver', { telemetry }), ...(opts.logger ? { logger: opts.logger } : {}) };
-  const parsed = kongHttpLogReceiverFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...config });
-  const receiver = kongHttpLogReceiverFactory.create(parsed, ctx, next);
-  if (!(receiver instanceof KongHttpLogReceiver)) throw new Error('factory did not create a KongHttpLogReceiver');
-  await receiver.start(runningHost);
+  const receiver = await startFromFactory(kongHttpLogReceiverFactory, KongHttpLogReceiver, { endpoint: '127.0.0.1:0', ...config }, ctx, next);
   return {
     receiver,
     next,

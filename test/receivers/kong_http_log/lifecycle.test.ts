@@ -8,6 +8,7 @@ import { runningHost, testContext } from '../../support/context.js';
 import { GatedConsumer } from '../../support/consumers.js';
 import { send, startReceiver } from './client.js';
 import { connectRefused } from '../../support/ports.js';
+import { leaveWhileHeld } from '../../support/http_client.js';
 
 const entry = '{"request":{"method":"GET"},"response":{"status":200}}';
 
@@ -51,19 +52,7 @@ describe('kong_http_log survives bad clients', () => {
     const next = new GatedConsumer();
     const h = await startReceiver({}, { next });
     try {
-      const req = http.request({
-        host: '127.0.0.1',
-        port: h.port,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-      });
-      req.on('error', () => undefined);
-      req.end(entry);
-      await next.nextArrival();
-      req.destroy();
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      next.release();
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await leaveWhileHeld(h.port, next, { contentType: 'application/json', body: entry });
       expect(h.telemetry.value(SelfMetric.receiverAcceptedLogRecords, { receiver: 'kong_http_log' })).toBe(1);
     } finally {
       next.release();

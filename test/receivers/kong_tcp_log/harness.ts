@@ -1,9 +1,10 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { SelfMetric, SelfTelemetry, type Clock } from '../../../core/index.js';
+import { SelfTelemetry, type Clock } from '../../../core/index.js';
 import { KongTcpLogReceiver, kongTcpLogReceiverFactory } from '../../../receivers/kong_tcp_log/index.js';
 import { ScriptedConsumer } from '../../support/consumers.js';
-import { runningHost, testContext } from '../../support/context.js';
+import { testContext } from '../../support/context.js';
+import { logRecordCounters, startFromFactory } from '../../support/receivers.js';
 import { capturingLogger } from '../../support/logs.js';
 
 export interface Harness {
@@ -23,21 +24,8 @@ export async function startReceiver(config: Record<string, unknown> = {}, opts: 
   const { logger, logs } = capturingLogger();
   const next = opts.next ?? new ScriptedConsumer();
   const ctx = { ...testContext('kong_tcp_log', 'receiver', { telemetry, clock: opts.clock }), logger };
-  const parsed = kongTcpLogReceiverFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...config });
-  const receiver = kongTcpLogReceiverFactory.create(parsed, ctx, next);
-  if (!(receiver instanceof KongTcpLogReceiver)) throw new Error('factory did not create a KongTcpLogReceiver');
-  await receiver.start(runningHost);
-  const receiverLabel = { receiver: 'kong_tcp_log' };
-  return {
-    receiver,
-    next,
-    telemetry,
-    port: receiver.address.port,
-    logs,
-    rejected: (reason) => telemetry.value(SelfMetric.receiverRejectedLogRecords, { ...receiverLabel, reason }),
-    refused: (reason) => telemetry.value(SelfMetric.receiverRefusedLogRecords, { ...receiverLabel, reason }),
-    accepted: () => telemetry.value(SelfMetric.receiverAcceptedLogRecords, receiverLabel),
-  };
+  const receiver = await startFromFactory(kongTcpLogReceiverFactory, KongTcpLogReceiver, { endpoint: '127.0.0.1:0', ...config }, ctx, next);
+  return { receiver, next, telemetry, port: receiver.address.port, logs, ...logRecordCounters(telemetry, 'kong_tcp_log') };
 }
 
 export function connect(port: number): Promise<net.Socket> {

@@ -1,31 +1,22 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../../support/temp.js';
-import { serverAndClient } from '../../support/tls.js';
+import { suiteCertificates } from '../../support/tls.js';
 import { close, closedByPeer, connect, connectTls, entryLine, startReceiver, write, type Harness } from './harness.js';
 import { until } from '../../support/wait.js';
 
 describe('kong_tcp_log over TLS', () => {
-  let dir: string;
-  let server: { cert: string; key: string };
-  let client: { cert: string; key: string };
-
-  beforeAll(() => {
-    dir = tempDir('tcp-tls');
-    ({ server, client } = serverAndClient(dir));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const certs = suiteCertificates('tcp-tls');
 
   describe('server certificate', () => {
     let h: Harness;
     beforeAll(async () => {
-      h = await startReceiver({ tls: { cert_file: server.cert, key_file: server.key } });
+      h = await startReceiver({ tls: { cert_file: certs.server.cert, key_file: certs.server.key } });
     });
     afterAll(() => h.receiver.shutdown());
 
     it('receives entries from a client that trusts the certificate', async () => {
-      const socket = await connectTls(h.port, { ca: readFileSync(server.cert) });
+      const socket = await connectTls(h.port, { ca: readFileSync(certs.server.cert) });
       await write(socket, entryLine('t1') + entryLine('t2') + entryLine('t3'));
       await close(socket);
       await until('3 entries', () => h.next.entries.length === 3);
@@ -52,12 +43,12 @@ describe('kong_tcp_log over TLS', () => {
   describe('client certificates (client_ca_file)', () => {
     let h: Harness;
     beforeAll(async () => {
-      h = await startReceiver({ tls: { cert_file: server.cert, key_file: server.key, client_ca_file: client.cert } });
+      h = await startReceiver({ tls: { cert_file: certs.server.cert, key_file: certs.server.key, client_ca_file: certs.client.cert } });
     });
     afterAll(() => h.receiver.shutdown());
 
     it('receives from a client presenting a certificate signed by the CA', async () => {
-      const socket = await connectTls(h.port, { ca: readFileSync(server.cert), cert: readFileSync(client.cert), key: readFileSync(client.key) });
+      const socket = await connectTls(h.port, { ca: readFileSync(certs.server.cert), cert: readFileSync(certs.client.cert), key: readFileSync(certs.client.key) });
       await write(socket, entryLine('mtls'));
       await close(socket);
       await until('1 entry', () => h.next.entries.length === 1);
@@ -65,7 +56,7 @@ describe('kong_tcp_log over TLS', () => {
 
     it('refuses a client without a certificate', async () => {
       const attempt = (async () => {
-        const socket = await connectTls(h.port, { ca: readFileSync(server.cert) });
+        const socket = await connectTls(h.port, { ca: readFileSync(certs.server.cert) });
         socket.on('error', () => {});
         socket.write(entryLine('no-cert'));
         await closedByPeer(socket);
@@ -77,7 +68,7 @@ describe('kong_tcp_log over TLS', () => {
   });
 
   it('names the key and the fix when a PEM file cannot be read', async () => {
-    await expect(startReceiver({ tls: { cert_file: join(dir, 'missing.crt'), key_file: server.key } })).rejects.toThrow(
+    await expect(startReceiver({ tls: { cert_file: join(certs.dir, 'missing.crt'), key_file: certs.server.key } })).rejects.toThrow(
       'receivers.kong_tcp_log.tls.cert_file: cannot read',
     );
   });

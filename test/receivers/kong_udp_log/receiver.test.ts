@@ -2,10 +2,11 @@ import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { PermanentError, SelfMetric, SelfTelemetry } from '../../../core/index.js';
+import { PermanentError, SelfTelemetry } from '../../../core/index.js';
 import { KongUdpLogReceiver, kongUdpLogReceiverFactory } from '../../../receivers/kong_udp_log/index.js';
 import { ScriptedConsumer } from '../../support/consumers.js';
-import { runningHost, testContext } from '../../support/context.js';
+import { testContext } from '../../support/context.js';
+import { logRecordCounters, startFromFactory } from '../../support/receivers.js';
 import { capturingLogger } from '../../support/logs.js';
 import { until } from '../../support/wait.js';
 import { readmeYaml } from '../../support/readme.js';
@@ -15,19 +16,8 @@ async function startReceiver(config: Record<string, unknown> = {}) {
   const { logger, logs } = capturingLogger({ level: 'info' });
   const next = new ScriptedConsumer();
   const ctx = { ...testContext('kong_udp_log', 'receiver', { telemetry }), logger };
-  const receiver = kongUdpLogReceiverFactory.create(kongUdpLogReceiverFactory.configSchema.parse({ endpoint: '127.0.0.1:0', ...config }), ctx, next);
-  if (!(receiver instanceof KongUdpLogReceiver)) throw new Error('factory did not create a KongUdpLogReceiver');
-  await receiver.start(runningHost);
-  const label = { receiver: 'kong_udp_log' };
-  return {
-    receiver,
-    next,
-    logs,
-    port: receiver.address.port,
-    accepted: () => telemetry.value(SelfMetric.receiverAcceptedLogRecords, label),
-    refused: (reason: string) => telemetry.value(SelfMetric.receiverRefusedLogRecords, { ...label, reason }),
-    rejected: (reason: string) => telemetry.value(SelfMetric.receiverRejectedLogRecords, { ...label, reason }),
-  };
+  const receiver = await startFromFactory(kongUdpLogReceiverFactory, KongUdpLogReceiver, { endpoint: '127.0.0.1:0', ...config }, ctx, next);
+  return { receiver, next, logs, port: receiver.address.port, ...logRecordCounters(telemetry, 'kong_udp_log') };
 }
 
 function entry(id: string): string {

@@ -1,6 +1,7 @@
 import { sendTo, type Reply, type SendOptions } from '../../support/http_client.js';
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import { runningHost, testContext } from '../../support/context.js';
+import { testContext } from '../../support/context.js';
+import { startFromFactory } from '../../support/receivers.js';
 import { SelfTelemetry, type Batch, type Consumer, type Logger, type MetricBatch } from '../../../core/index.js';
 import { OtlpReceiver, otlpReceiverFactory } from '../../../receivers/otlp/index.js';
 import { CapturingConsumer } from '../../support/consumers.js';
@@ -21,10 +22,7 @@ export async function startReceiver(httpConfig: Record<string, unknown> = {}, op
   const telemetry = new SelfTelemetry();
   const next = opts.next ?? new CapturingConsumer();
   const ctx = { ...testContext('otlp', 'receiver', { telemetry }), ...(opts.logger ? { logger: opts.logger } : {}) };
-  const config = otlpReceiverFactory.configSchema.parse({ protocols: { http: { endpoint: '127.0.0.1:0', ...httpConfig } } });
-  const receiver = otlpReceiverFactory.create(config, ctx, next);
-  if (!(receiver instanceof OtlpReceiver)) throw new Error('factory did not create an OtlpReceiver');
-  await receiver.start(runningHost);
+  const receiver = await startFromFactory(otlpReceiverFactory, OtlpReceiver, { protocols: { http: { endpoint: '127.0.0.1:0', ...httpConfig } } }, ctx, next);
   return {
     receiver,
     next,

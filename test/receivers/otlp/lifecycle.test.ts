@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
+import { leaveWhileHeld } from '../../support/http_client.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,20 +53,7 @@ describe('otlp receiver lifecycle', () => {
     const next = new GatedConsumer();
     const h = await startReceiver({}, { next });
     try {
-      const req = http.request({
-        host: '127.0.0.1',
-        port: h.port,
-        method: 'POST',
-        path: '/v1/metrics',
-        headers: { 'content-type': 'application/x-protobuf' },
-      });
-      req.on('error', () => undefined);
-      req.end(ONE_POINT);
-      await next.nextArrival();
-      req.destroy();
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      next.release();
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await leaveWhileHeld(h.port, next, { path: '/v1/metrics', contentType: 'application/x-protobuf', body: ONE_POINT });
       expect(h.telemetry.value(SelfMetric.receiverAcceptedMetricPoints, { receiver: 'otlp' })).toBe(1);
       const again = send(h.port, { body: ONE_POINT });
       await next.nextArrival();

@@ -3,21 +3,20 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, SelfTelemetry } from '../../../core/index.js';
 import { prometheusReceiverFactory, ScrapeMetric } from '../../../receivers/prometheus/index.js';
 import { runningHost, testContext } from '../../support/context.js';
 import { selfSigned } from '../../support/tls.js';
 import { numberValue, point } from './helpers.js';
 import { job, startReceiver, TargetServer, type ReceiverHarness } from './target_server.js';
+import { stopAfterEach } from '../../support/teardown.js';
 import { CapturingConsumer } from '../../support/consumers.js';
 
 let server: TargetServer | undefined;
 let h: ReceiverHarness | undefined;
 
-afterEach(async () => {
-  await h?.shutdown();
-  await server?.close();
+stopAfterEach(() => [h, server], () => {
   h = undefined;
   server = undefined;
 });

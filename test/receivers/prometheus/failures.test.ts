@@ -1,9 +1,10 @@
 import { createServer } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countDataPoints, PermanentError, SelfMetric } from '../../../core/index.js';
 import { ScrapeMetric } from '../../../receivers/prometheus/index.js';
 import { numberValue, T0, times } from './helpers.js';
 import { job, startReceiver, TargetServer, type ReceiverHarness } from './target_server.js';
+import { stopAfterEach } from '../../support/teardown.js';
 import { freePort } from '../../support/ports.js';
 
 const PAGE = '# TYPE kong_http_requests_total counter\nkong_http_requests_total{code="200"} 10\n';
@@ -11,9 +12,7 @@ const PAGE = '# TYPE kong_http_requests_total counter\nkong_http_requests_total{
 let server: TargetServer | undefined;
 let h: ReceiverHarness | undefined;
 
-afterEach(async () => {
-  await h?.shutdown();
-  await server?.close();
+stopAfterEach(() => [h, server], () => {
   h = undefined;
   server = undefined;
 });

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { DataPointType } from '@opentelemetry/sdk-metrics';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countDataPoints, SelfMetric } from '../../../core/index.js';
 import { ScrapeMetric } from '../../../receivers/prometheus/index.js';
 import { histogramValue, metric, numberValue, T0, times } from './helpers.js';
 import { job, startReceiver, TargetServer, type ReceiverHarness } from './target_server.js';
+import { stopAfterEach } from '../../support/teardown.js';
 
 const KONG_PAGE = readFileSync(new URL('../../testdata/kong/prometheus-plugin-3.x-metrics.txt', import.meta.url), 'utf8');
 const T1 = T0 + 10_000;
@@ -40,10 +41,7 @@ function advancedPage(): string {
 let server: TargetServer;
 let h: ReceiverHarness;
 
-afterEach(async () => {
-  await h?.shutdown();
-  await server?.close();
-});
+stopAfterEach(() => [h, server]);
 
 describe("scraping Kong's /metrics (the plugin's published page) over loopback HTTP", () => {
   it('scrapes every interval with exact cumulative values; start times kept, renewed on a reset', async () => {

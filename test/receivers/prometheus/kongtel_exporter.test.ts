@@ -1,19 +1,18 @@
 import { ValueType } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type MetricData } from '@opentelemetry/sdk-metrics';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock, metricBatch, msToHrTime, SelfTelemetry, type Exporter } from '../../../core/index.js';
 import { PrometheusExporter, prometheusExporterFactory } from '../../../exporters/prometheus/index.js';
 import { runningHost, testContext } from '../../support/context.js';
 import { histogramValue, metric, numberValue, point, T0 } from './helpers.js';
 import { job, startReceiver, type ReceiverHarness } from './target_server.js';
+import { stopAfterEach } from '../../support/teardown.js';
 
 let exporter: Exporter | undefined;
 let h: ReceiverHarness | undefined;
 
-afterEach(async () => {
-  await h?.shutdown();
-  await exporter?.shutdown();
+stopAfterEach(() => [h, exporter], () => {
   h = undefined;
   exporter = undefined;
 });

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { ManualClock, SelfTelemetry, type Batch, type MetricBatch } from '../../../core/index.js';
 import { PrometheusReceiver, prometheusReceiverFactory } from '../../../receivers/prometheus/index.js';
-import { runningHost, testContext } from '../../support/context.js';
+import { testContext } from '../../support/context.js';
+import { startFromFactory } from '../../support/receivers.js';
 import { T0 } from './helpers.js';
 import { CapturingConsumer } from '../../support/consumers.js';
 import { recordingLogger, type NamedLevelLine } from '../../support/logs.js';
@@ -103,10 +104,7 @@ export async function startReceiver(config: Record<string, unknown>, id = 'prome
   const telemetry = new SelfTelemetry();
   const consumer = new CapturingConsumer();
   const { logger, lines: logs } = recordingLogger();
-  const parsed = prometheusReceiverFactory.configSchema.parse(config);
-  const receiver = prometheusReceiverFactory.create(parsed, { ...testContext(id, 'receiver', { clock, telemetry }), logger }, consumer);
-  if (!(receiver instanceof PrometheusReceiver)) throw new Error('the factory did not build a PrometheusReceiver');
-  await receiver.start(runningHost);
+  const receiver = await startFromFactory(prometheusReceiverFactory, PrometheusReceiver, config, { ...testContext(id, 'receiver', { clock, telemetry }), logger }, consumer);
   return {
     receiver,
     clock,

@@ -7,14 +7,14 @@ import { FACTORIES } from '../../../../cmd/components.js';
 import { OtlpStandIn } from '../../../support/stand_ins/otlp_http.js';
 import { plainEntry } from '../entries.js';
 import { sumBatch } from '../../../exporters/otlphttp/fixtures.js';
-import { configIssues } from '../../../support/config_errors.js';
+import { pipelineIssues } from '../../../support/config_errors.js';
 
 /**
  * Durable mode needs every exporter it feeds to record log positions; the config loader says so with
  * the key path and the fix. And the running collector answers `coveredPosition` as the lowest over them.
  */
 
-const issues = (yaml: string): string[] => configIssues(() => parseConfig(yaml, 'pipelines.yaml', FACTORIES, {}));
+const issues = (yaml: string): string[] => pipelineIssues(yaml);
 
 function config(exporters: string, pipelineExporters: string, storage = 'file_storage/wal', processors = '[kong_metrics]'): string {
   return `
