@@ -9,8 +9,14 @@ import { DEFAULT_SEED, runFuzzSuite, summarize, type FuzzReport } from '../../be
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? DEFAULT_SEED);
-/** The whole test process, fuzz clients and servers together. */
-const RSS_LIMIT_MIB = 600;
+/**
+ * The whole test process, fuzz clients and servers together: a bound against unbounded growth (the
+ * failures this guards against were gigabytes), not a tight budget. V8 collects lazily, so the peak
+ * depends on how fast the machine runs the clients: on a quiet 2-core machine this seed peaks at
+ * 644–658 MiB on the tree before issue 10 and after it alike; under load (fewer bodies in flight at
+ * once) it stayed under 600, the bound this test had before, which made it fail on quiet machines only.
+ */
+const RSS_LIMIT_MIB = 800;
 
 describe('hostile input across all receivers', () => {
   let report: FuzzReport;
