@@ -15,6 +15,11 @@ export interface KongMetricsConfig {
   /** Emission period, milliseconds. */
   interval: number;
   temporality: 'cumulative' | 'delta';
+  /**
+   * `otel`: the OpenTelemetry instruments of metric-mapping.md. `kong`: Kong's Prometheus-plugin families
+   * (names, labels, bucket bounds) where Kong has one, for Kong's own dashboards (README "naming: kong").
+   */
+  naming: 'otel' | 'kong';
   /** Attribute names removed from every instrument (e.g. high-cardinality consumer or route). */
   exclude_attributes: string[];
   /** `http.request.method` values kept; any other method becomes `_OTHER` (semantic conventions' known methods). */
@@ -101,6 +106,11 @@ export const configSchema: z.ZodType<KongMetricsConfig> = z
     temporality: z
       .enum(['cumulative', 'delta'], { error: 'must be "cumulative" (Prometheus, Grafana Cloud) or "delta" (Dynatrace)' })
       .default('cumulative'),
+    naming: z
+      .enum(['otel', 'kong'], {
+        error: 'must be "otel" (OpenTelemetry instruments) or "kong" (the families of Kong\'s Prometheus plugin, for Kong\'s dashboards)',
+      })
+      .default('otel'),
     exclude_attributes: z
       .array(attributeName, { error: 'must be a list of attribute names, e.g. [kong.auth.consumer.name]' })
       .default([]),

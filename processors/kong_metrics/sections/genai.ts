@@ -26,6 +26,8 @@ const ATTRIBUTES = {
 } as const;
 
 const INSTRUMENTS = {
+  // Kong's kong_ai_llm_requests_total: one per AI plugin object, cache hits included.
+  requestCount: sum('kong.gen_ai.request.count', '{request}', 'LLM requests made by AI plugins, one per AI plugin object.'),
   tokenUsage: sum('gen_ai.client.token.usage', '{token}', 'Tokens used by LLM calls, by token type.'),
   tokenUsageHistogram: histogram('gen_ai.client.token.usage', '{token}', 'Tokens per LLM call, by token type.', Bounds.tokens),
   operationDuration: histogram('gen_ai.client.operation.duration', 's', 'Duration of the request that made the GenAI call, as Kong saw it.', Bounds.genAiDuration),
@@ -157,6 +159,7 @@ export class GenAi {
   private readonly calls: AttributeTrie;
   private readonly errorSet: AttributeSet;
   private readonly tokens: TokenSlots;
+  private readonly requests: SumSlot<GenAiFields>;
   private readonly firstToken: HistogramSlot<GenAiFields>;
   private readonly perToken: HistogramSlot<GenAiFields>;
   private readonly operationDuration: HistogramSlot<GenAiFields>;
@@ -174,6 +177,7 @@ export class GenAi {
     const I = INSTRUMENTS;
     const set = rec.set();
     this.calls = rec.root(set);
+    this.requests = set.sum(rec.sum(I.requestCount), this.f, genAiAttributes);
     if (o.tokenUsageAs === 'histogram') {
       const m = rec.histogram(I.tokenUsageHistogram);
       this.tokens = { kind: 'histogram', input: set.histogram(m, this.f, tokenAttributes), output: set.histogram(m, this.f, tokenAttributes) };
@@ -220,6 +224,7 @@ export class GenAi {
     f.mode = keep.requestMode ? (known(meta.request_mode, REQUEST_MODES) ?? 'oneshot') : undefined;
     const common = f.common;
     const g = this.calls.find7(f.provider, f.requestModel, f.responseModel, f.operation, f.mode, common.workspace, common.consumer);
+    rec.add(this.requests, g, 1);
 
     const t = this.tokens;
     // The token type tells the series apart: set before each, read only if the series is new.

@@ -21,6 +21,7 @@ describe('kong_metrics config', () => {
     expect(kongMetricsConfigSchema.parse({})).toEqual({
       interval: 10_000,
       temporality: 'cumulative',
+      naming: 'otel',
       exclude_attributes: [],
       http_known_methods: ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'],
       pricing: {},
