@@ -15,7 +15,9 @@ import { INVALID_STATUS, responseSource, statusCode } from './http.js';
  * `log()` records them (Kong/kong@22246ef2 `kong/plugins/prometheus/exporter.lua`, and `handler.lua` for
  * what it reads), so a percentile or a rate over kongtel's series equals the one over Kong's own:
  * - an entry without a `route` is not counted at all;
- * - every label is always present, `""` when Kong has nothing for it; `service` is the service's name,
+ * - a label Kong prints as `""` is left off the attributes, as the Collector's `prometheus` receiver and
+ *   Prometheus itself drop empty labels (the prometheus exporter prints Kong's full label set again);
+ *   `service` is the service's name,
  *   else its host; `route` its name, else its id; `workspace` only `workspace_name`;
  * - `consumer` is the consumer's username (Kong's `per_consumer`), else its custom_id (EE 3.12);
  *   excluding `kong.auth.consumer.name` leaves it `""`, as `per_consumer: false` does;
@@ -93,8 +95,15 @@ export class KongLabels {
   direction = '';
 }
 
+/** Kong's labels of a series, without those that are `""` (Kong's "nothing"). */
+export function labels(pairs: Readonly<Record<string, string>>): Attributes {
+  const a: Attributes = {};
+  for (const k in pairs) if (pairs[k] !== '') a[k] = pairs[k];
+  return a;
+}
+
 function routeLabels(l: KongLabels): Attributes {
-  return { service: l.service, route: l.route, workspace: l.workspace };
+  return labels({ service: l.service, route: l.route, workspace: l.workspace });
 }
 
 export class KongPlugin {
@@ -127,18 +136,17 @@ export class KongPlugin {
     this.kongLatency = routeSet.histogram(rec.histogram(I.kongLatency), l, routeLabels);
     this.sessionDuration = routeSet.histogram(rec.histogram(I.sessionDuration), l, routeLabels);
     this.statusSet = rec.set();
-    this.requests = this.statusSet.sum(rec.sum(I.httpRequests), l, (x) => ({
-      service: x.service, route: x.route, code: x.code, source: x.source, workspace: x.workspace, consumer: x.consumer,
-    }));
+    this.requests = this.statusSet.sum(rec.sum(I.httpRequests), l, (x) =>
+      labels({ service: x.service, route: x.route, code: x.code, source: x.source, workspace: x.workspace, consumer: x.consumer }),
+    );
     this.streamSet = rec.set();
-    this.sessions = this.streamSet.sum(rec.sum(I.streamSessions), l, (x) => ({
-      service: x.service, route: x.route, code: x.code, source: x.source, workspace: x.workspace,
-    }));
+    this.sessions = this.streamSet.sum(rec.sum(I.streamSessions), l, (x) =>
+      labels({ service: x.service, route: x.route, code: x.code, source: x.source, workspace: x.workspace }),
+    );
     this.bandwidthSet = rec.set();
     const bandwidth = rec.sum(I.bandwidth);
-    const direction = (d: string) => (x: KongLabels): Attributes => ({
-      service: x.service, route: x.route, direction: d, workspace: x.workspace, consumer: x.consumer,
-    });
+    const direction = (d: string) => (x: KongLabels): Attributes =>
+      labels({ service: x.service, route: x.route, direction: d, workspace: x.workspace, consumer: x.consumer });
     this.ingress = this.bandwidthSet.sum(bandwidth, l, direction('ingress'));
     this.egress = this.bandwidthSet.sum(bandwidth, l, direction('egress'));
   }

@@ -8,7 +8,7 @@ import type { PriceTable } from '../pricing.js';
 import type { Recorder } from '../recorder.js';
 import { kept, type SectionDeclaration, type SectionOptions } from '../section.js';
 import { EMPTY, nonNegative, positive, rpcError, text } from '../values.js';
-import { familyHistogram, familySum, type KongLabels, label } from './kong_plugin.js';
+import { familyHistogram, familySum, type KongLabels, label, labels } from './kong_plugin.js';
 
 /**
  * `naming: kong`, AI and MCP: Kong's AI families per AI plugin object, and its MCP families per
@@ -70,24 +70,24 @@ class AiLabels {
 }
 
 function aiLabels(l: AiLabels): Attributes {
-  return {
+  return labels({
     ai_provider: l.provider, ai_model: l.model, cache_status: l.cacheStatus, vector_db: l.vectorDb,
     embeddings_provider: l.embeddingsProvider, embeddings_model: l.embeddingsModel,
     workspace: l.common.workspace, consumer: l.common.consumer, request_mode: l.requestMode,
-  };
+  });
 }
 
 function tokenLabels(l: AiLabels): Attributes {
-  return {
+  return labels({
     ai_provider: l.provider, ai_model: l.model, cache_status: l.cacheStatus, vector_db: l.vectorDb,
     embeddings_provider: l.embeddingsProvider, embeddings_model: l.embeddingsModel,
     token_type: l.tokenType, workspace: l.common.workspace, consumer: l.common.consumer,
-  };
+  });
 }
 
 function mcpLabels(l: AiLabels): Attributes {
   const c = l.common;
-  return { service: c.service, route: c.route, method: l.method, workspace: c.workspace, tool_name: l.tool };
+  return labels({ service: c.service, route: c.route, method: l.method, workspace: c.workspace, tool_name: l.tool });
 }
 
 export class KongPluginAi {
@@ -138,7 +138,7 @@ export class KongPluginAi {
     this.mcpLatency = mcpSet.histogram(rec.histogram(I.mcpLatency), l, mcpLabels);
     this.mcpSize = mcpSet.histogram(rec.histogram(I.mcpResponseSize), l, mcpLabels);
     this.errorSet = rec.set();
-    this.mcpErrors = this.errorSet.sum(rec.sum(I.mcpErrors), l, (x) => ({ ...mcpLabels(x), type: x.errorType }));
+    this.mcpErrors = this.errorSet.sum(rec.sum(I.mcpErrors), l, (x) => ({ ...mcpLabels(x), ...labels({ type: x.errorType }) }));
   }
 
   /** One AI plugin object of an entry Kong counts (its common labels already read). */
