@@ -8,7 +8,7 @@ import { histogram, type HistogramInstrument, sum, type SumInstrument } from '..
 import type { Recorder } from '../recorder.js';
 import { kept, type SectionDeclaration, type SectionOptions } from '../section.js';
 import { capped, EMPTY, nonNegative, OTHER, size } from '../values.js';
-import { INVALID_STATUS, responseSource, statusCode } from './http.js';
+import { INVALID_STATUS, responseSource, STATUS_LEAF, statusCode } from './http.js';
 
 /**
  * `naming: kong`: the families Kong's Prometheus plugin derives from an entry, recorded the way its
@@ -62,7 +62,7 @@ export const KONG_PLUGIN: SectionDeclaration = {
     service: object({ host: scalar }),
     route: object({ id: scalar }),
     latencies: object({ session: scalar }),
-    session: object({ status: scalar }),
+    session: object({ status: STATUS_LEAF }),
   }),
 };
 
@@ -72,9 +72,13 @@ export function label(v: unknown): string {
   return typeof v === 'number' && Number.isFinite(v) ? String(v) : '';
 }
 
-/** Lua's `a or b`: the first value that is neither absent nor null ("" counts, as in Lua). */
+/**
+ * Lua's `a or b` for a label: `a` when it is a value a label can show (a string, "" included as in Lua,
+ * or a finite number), else `b`. A table there would print as Lua's `table: 0x…`; kongtel takes it as
+ * absent, as it does `1e999` (Infinity, which the write-ahead log stores as absent).
+ */
 function either(a: unknown, b: unknown): unknown {
-  return a === undefined || a === null ? b : a;
+  return typeof a === 'string' || (typeof a === 'number' && Number.isFinite(a)) ? a : b;
 }
 
 /** Kong's `code` label: the status as logged; one `_OTHER` series for values that are no status code. */
