@@ -79,11 +79,17 @@ describe('kong_metrics config', () => {
   it('the README example is a valid config', () => {
     const blocks = readmeYaml('processors/kong_metrics');
     expect(blocks.length).toBeGreaterThan(0);
-    for (const block of blocks) {
+    const parsed = blocks.map((block) => {
       const tree = parse(block) as { processors: Record<string, unknown> };
-      const config = kongMetricsConfigSchema.parse(tree.processors.kong_metrics);
-      expect(config.temporality).toBe('delta');
-      expect(config.pricing['openai/gpt-4o']).toEqual({ input_per_million: 2.5, output_per_million: 10 });
-    }
+      const ids = Object.keys(tree.processors).filter((id) => id === 'kong_metrics' || id.startsWith('kong_metrics/'));
+      expect(ids.length).toBeGreaterThan(0);
+      return Object.fromEntries(ids.map((id) => [id, kongMetricsConfigSchema.parse(tree.processors[id])]));
+    });
+    // "naming: kong": two processors on one receiver, one of each naming.
+    expect(parsed.some((p) => p.kong_metrics?.naming === 'otel' && p['kong_metrics/kong']?.naming === 'kong')).toBe(true);
+    // "Example", the last block.
+    const example = parsed[parsed.length - 1].kong_metrics;
+    expect(example.temporality).toBe('delta');
+    expect(example.pricing['openai/gpt-4o']).toEqual({ input_per_million: 2.5, output_per_million: 10 });
   });
 });
