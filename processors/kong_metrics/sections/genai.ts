@@ -36,6 +36,15 @@ const INSTRUMENTS = {
   timePerOutputToken: histogram('gen_ai.server.time_per_output_token', 's', "Kong's llm_latency divided by output tokens (first token included).", Bounds.timePerToken),
 } as const;
 
+// Token counts of a call's `usage`: plural names (3.6, 3.8+), non-text modalities (3.11+), singular names (3.7).
+export function inputTokens(usage: JsonObject): number | undefined {
+  return positive(usage.prompt_tokens) ?? positive(usage.input_tokens) ?? positive(usage.prompt_token);
+}
+
+export function outputTokens(usage: JsonObject): number | undefined {
+  return positive(usage.completion_tokens) ?? positive(usage.output_tokens) ?? positive(usage.completion_token);
+}
+
 /** `gen_ai.client.token.usage`'s name, whichever form `token_usage_as` gives it. */
 export const TOKEN_USAGE_NAME = INSTRUMENTS.tokenUsage.name;
 
@@ -208,9 +217,8 @@ export class GenAi {
     const provider = text(meta.provider_name);
     const requestModel = text(meta.request_model);
     const responseModel = text(meta.response_model);
-    // Plural names (3.6, 3.8+), non-text modalities (3.11+), singular names (3.7).
-    const input = positive(usage.prompt_tokens) ?? positive(usage.input_tokens) ?? positive(usage.prompt_token);
-    const output = positive(usage.completion_tokens) ?? positive(usage.output_tokens) ?? positive(usage.completion_token);
+    const input = inputTokens(usage);
+    const output = outputTokens(usage);
     const total = positive(usage.total_tokens) ?? (input === undefined ? output : output === undefined ? input : input + output);
     const llmMs = positive(meta.llm_latency);
     const firstTokenMs = positive(usage.time_to_first_token);

@@ -8,6 +8,7 @@ import type { PriceTable } from '../pricing.js';
 import type { Recorder } from '../recorder.js';
 import { kept, type SectionDeclaration, type SectionOptions } from '../section.js';
 import { EMPTY, nonNegative, positive, rpcError, text } from '../values.js';
+import { inputTokens, outputTokens } from './genai.js';
 import { familyHistogram, familySum, type KongLabels, label, labels } from './kong_plugin.js';
 
 /**
@@ -162,8 +163,8 @@ export class KongPluginAi {
     const callNode = rec.below(x, this.requestSet).find1(l.requestMode);
     rec.add(this.requests, callNode, 1);
 
-    const input = positive(usage.prompt_tokens) ?? positive(usage.input_tokens) ?? positive(usage.prompt_token);
-    const output = positive(usage.completion_tokens) ?? positive(usage.output_tokens) ?? positive(usage.completion_token);
+    const input = inputTokens(usage);
+    const output = outputTokens(usage);
     const total = positive(usage.total_tokens);
     let cost = positive(usage.cost);
     if (cost === undefined && !this.prices.isEmpty) {
