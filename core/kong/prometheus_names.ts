@@ -245,3 +245,6 @@ export const KONG_RULE_BY_INSTRUMENT: ReadonlyMap<string, KongFamilyRule> = new 
 export const KONG_RULE_BY_FAMILY: ReadonlyMap<string, KongFamilyRule> = new Map(
   [...KONG_FAMILY_RULES, ...NODE_GAUGES].filter((r) => r.scraped !== false).map((r) => [r.family, r]),
 );
+
+/** The OTel instruments that have a Kong family: what kong_metrics' `naming: kong` records Kong's families for instead. */
+export const KONG_TWIN_INSTRUMENTS: ReadonlySet<string> = new Set(KONG_FAMILY_RULES.map((r) => r.instrument));

@@ -1,5 +1,5 @@
 import { isObject, type JsonObject, type KongLogEntry } from '../../core/index.js';
-import { KONG_FAMILY_RULES } from '../../core/kong/prometheus_names.js';
+import { KONG_TWIN_INSTRUMENTS } from '../../core/kong/prometheus_names.js';
 import type { SetNode } from './attribute_trie.js';
 import type { AnyMetric, SeriesBudget } from './metric_store.js';
 import type { PriceTable } from './pricing.js';
@@ -32,8 +32,6 @@ export interface AggregatorOptions {
   readonly naming: 'otel' | 'kong';
 }
 
-/** What `naming: kong` records Kong's families for instead. */
-const KONG_TWINS: ReadonlySet<string> = new Set(KONG_FAMILY_RULES.map((r) => r.instrument));
 
 /**
  * Turns Kong log entries into series values (metric-mapping.md), one section of the entry at a time
@@ -58,7 +56,7 @@ export class KongEntryAggregator {
 
   constructor(opts: AggregatorOptions) {
     const kong = opts.naming === 'kong';
-    const rec = (this.rec = new Recorder({ ...opts, replaced: kong ? KONG_TWINS : undefined }));
+    const rec = (this.rec = new Recorder({ ...opts, replaced: kong ? KONG_TWIN_INSTRUMENTS : undefined }));
     const o = { ...opts, excluded: new Set(opts.excluded) };
     // Constructed in the order their metrics are emitted.
     if (kong) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { closest, duration, storageId } from '../../core/index.js';
+import { KONG_TWIN_INSTRUMENTS } from '../../core/kong/prometheus_names.js';
 import { TOKEN_USAGE_NAME } from './sections/genai.js';
 import { DEFAULT_HTTP_METHODS } from './sections/http.js';
 import { ATTRIBUTE_NAMES, HISTOGRAM_NAMES, REQUIRED_ATTRIBUTES } from './sections/index.js';
@@ -168,6 +169,12 @@ export const configSchema: z.ZodType<KongMetricsConfig> = z
           code: 'custom',
           path: ['buckets', name],
           message: unknownNameMessage('histogram', name, HISTOGRAM_NAMES),
+        });
+      } else if (c.naming === 'kong' && KONG_TWIN_INSTRUMENTS.has(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['buckets', name],
+          message: `not recorded under naming: kong (its Kong family is, with Kong's bounds); remove this entry, or override the Kong family's bounds by its name`,
         });
       } else if (name === TOKEN_USAGE_NAME && c.token_usage_as !== 'histogram') {
         ctx.addIssue({

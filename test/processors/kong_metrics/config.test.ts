@@ -66,6 +66,8 @@ describe('kong_metrics config', () => {
     [{ buckets: { 'kong.latency.totl': [1] } }, 'buckets.kong.latency.totl: unknown histogram "kong.latency.totl"; did you mean "kong.latency.total"?'],
     [{ buckets: { 'http.server.request.count': [1] } }, 'buckets.http.server.request.count: unknown histogram'],
     [{ buckets: { 'gen_ai.client.token.usage': [1] } }, 'buckets.gen_ai.client.token.usage: only used with token_usage_as: histogram'],
+    [{ naming: 'kong', buckets: { 'kong.latency.total': [1] } }, 'buckets.kong.latency.total: not recorded under naming: kong'],
+    [{ naming: 'Kong' }, 'naming: must be "otel" (OpenTelemetry instruments) or "kong"'],
     [{ max_series_per_metric: 0 }, 'max_series_per_metric: must be at least 1'],
     [{ max_series_per_metric: 1.5 }, 'max_series_per_metric: must be a whole number of series'],
     [{ max_series: 0 }, 'max_series: must be at least 1'],
