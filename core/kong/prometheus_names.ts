@@ -11,6 +11,8 @@
  * Labels Kong always prints are printed here too, `""` when the attribute is absent, as Kong does.
  */
 
+import { KONG_PLUGIN_FAMILIES as F, type KongPluginFamily } from './plugin_families.js';
+
 export interface KongLabelRule {
   readonly label: string;
   /** Attribute keys read in order; the first one present gives the value. */
@@ -67,29 +69,35 @@ const AI_LABELS: readonly KongLabelRule[] = [
   { label: 'embeddings_provider', from: ['kong.gen_ai.embeddings.provider'] },
   { label: 'embeddings_model', from: ['kong.gen_ai.embeddings.model'] },
   WORKSPACE,
+  // Enterprise 3.11+ and 3.12+ (plugin_families.ts).
+  CONSUMER,
+  { label: 'request_mode', from: ['kong.gen_ai.request.mode'] },
 ];
 
 const LATENCY_LABELS: readonly KongLabelRule[] = [SERVICE, ROUTE, WORKSPACE];
 
-function bandwidth(instrument: string, direction: KongLabelRule, scraped: boolean): KongFamilyRule {
-  return {
-    instrument,
-    family: 'kong_bandwidth_bytes',
-    type: 'counter',
-    unit: 'By',
-    scraped,
-    help: 'Total bandwidth (ingress/egress) throughput in bytes',
-    labels: [SERVICE, ROUTE, direction, WORKSPACE, CONSUMER],
-  };
+/** Name, HELP and bounds come from Kong's own declaration of the family. */
+function kong(f: KongPluginFamily): Pick<KongFamilyRule, 'family' | 'type' | 'help' | 'bounds'> {
+  return { family: f.name, type: f.type, help: f.help, bounds: f.bounds };
 }
+
+function bandwidth(instrument: string, direction: KongLabelRule, scraped: boolean): KongFamilyRule {
+  return { instrument, ...kong(F.bandwidth), unit: 'By', scraped, labels: [SERVICE, ROUTE, direction, WORKSPACE, CONSUMER] };
+}
+
+const MCP_LABELS: readonly KongLabelRule[] = [
+  SERVICE,
+  ROUTE,
+  { label: 'method', from: ['mcp.method.name'] },
+  WORKSPACE,
+  { label: 'tool_name', from: ['gen_ai.tool.name'] },
+];
 
 export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
   {
     instrument: 'http.server.request.count',
+    ...kong(F.httpRequests),
     unit: '{request}',
-    family: 'kong_http_requests_total',
-    type: 'counter',
-    help: 'HTTP status codes per Consumer/Service/Route in Kong Gateway',
     labels: [
       SERVICE,
       ROUTE,
@@ -101,36 +109,9 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
       CONSUMER,
     ],
   },
-  {
-    instrument: 'kong.latency.total',
-    bounds: [25, 50, 80, 100, 250, 400, 700, 1000, 2000, 5000, 10000, 30000, 60000],
-    unit: 's',
-    family: 'kong_request_latency_ms',
-    type: 'histogram',
-    help: 'Total latency incurred during requests for each Service/Route in Kong Gateway',
-    labels: LATENCY_LABELS,
-    milliseconds: true,
-  },
-  {
-    instrument: 'kong.latency.internal',
-    bounds: [1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 3000, 6000],
-    unit: 's',
-    family: 'kong_kong_latency_ms',
-    type: 'histogram',
-    help: 'Latency added by Kong Gateway and enabled plugins for each Service/Route in Kong Gateway',
-    labels: LATENCY_LABELS,
-    milliseconds: true,
-  },
-  {
-    instrument: 'kong.latency.upstream',
-    bounds: [25, 50, 80, 100, 250, 400, 700, 1000, 2000, 5000, 10000, 30000, 60000],
-    unit: 's',
-    family: 'kong_upstream_latency_ms',
-    type: 'histogram',
-    help: 'Latency added by upstream response for each Service/Route in Kong Gateway',
-    labels: LATENCY_LABELS,
-    milliseconds: true,
-  },
+  { instrument: 'kong.latency.total', ...kong(F.requestLatency), unit: 's', labels: LATENCY_LABELS, milliseconds: true },
+  { instrument: 'kong.latency.internal', ...kong(F.kongLatency), unit: 's', labels: LATENCY_LABELS, milliseconds: true },
+  { instrument: 'kong.latency.upstream', ...kong(F.upstreamLatency), unit: 's', labels: LATENCY_LABELS, milliseconds: true },
   bandwidth('http.server.request.size', { label: 'direction', fixed: 'ingress' }, false),
   bandwidth('http.server.response.size', { label: 'direction', fixed: 'egress' }, false),
   // The scrape mapping's own twin of kong_bandwidth_bytes; semconv says receive/transmit.
@@ -139,20 +120,11 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
     from: ['network.io.direction'],
     values: { receive: 'ingress', transmit: 'egress' },
   }, true),
-  {
-    instrument: 'kong.gen_ai.request.count',
-    unit: '{request}',
-    family: 'kong_ai_llm_requests_total',
-    type: 'counter',
-    help: 'AI requests total per ai_provider in Kong',
-    labels: AI_LABELS,
-  },
+  { instrument: 'kong.gen_ai.request.count', ...kong(F.aiRequests), unit: '{request}', labels: AI_LABELS },
   {
     instrument: 'gen_ai.client.token.usage',
+    ...kong(F.aiTokens),
     unit: '{token}',
-    family: 'kong_ai_llm_tokens_total',
-    type: 'counter',
-    help: 'AI tokens total per ai_provider/cache in Kong',
     labels: [
       ...AI_LABELS.slice(0, 6),
       {
@@ -161,45 +133,20 @@ export const KONG_FAMILY_RULES: readonly KongFamilyRule[] = [
         values: { input: 'prompt_tokens', output: 'completion_tokens', total: 'total_tokens' },
       },
       WORKSPACE,
+      CONSUMER,
     ],
   },
+  { instrument: 'kong.gen_ai.llm.cost', ...kong(F.aiCost), unit: '{cost}', labels: AI_LABELS },
+  { instrument: 'gen_ai.server.request.duration', ...kong(F.aiProviderLatency), unit: 's', labels: AI_LABELS, milliseconds: true },
+  { instrument: 'kong.gen_ai.cache.fetch.latency', ...kong(F.aiCacheFetchLatency), unit: 's', labels: AI_LABELS, milliseconds: true },
+  { instrument: 'kong.gen_ai.cache.embeddings.latency', ...kong(F.aiCacheEmbeddingsLatency), unit: 's', labels: AI_LABELS, milliseconds: true },
+  { instrument: 'mcp.server.operation.duration', ...kong(F.mcpLatency), unit: 's', labels: MCP_LABELS, milliseconds: true },
+  { instrument: 'kong.gen_ai.mcp.response.size', ...kong(F.mcpResponseSize), unit: 'By', labels: MCP_LABELS },
   {
-    instrument: 'kong.gen_ai.llm.cost',
-    unit: '{cost}',
-    family: 'kong_ai_llm_cost_total',
-    type: 'counter',
-    help: 'AI requests cost per ai_provider/cache in Kong',
-    labels: AI_LABELS,
-  },
-  {
-    instrument: 'gen_ai.server.request.duration',
-    bounds: [250, 500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500, 5000, 10000, 30000, 60000],
-    unit: 's',
-    family: 'kong_ai_llm_provider_latency_ms',
-    type: 'histogram',
-    help: 'AI latencies per ai_provider in Kong',
-    labels: AI_LABELS,
-    milliseconds: true,
-  },
-  {
-    instrument: 'kong.gen_ai.cache.fetch.latency',
-    bounds: [1, 2, 5, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 2000],
-    unit: 's',
-    family: 'kong_ai_cache_fetch_latency_ms',
-    type: 'histogram',
-    help: 'AI cache fetch latencies per ai_provider/database in Kong',
-    labels: AI_LABELS,
-    milliseconds: true,
-  },
-  {
-    instrument: 'kong.gen_ai.cache.embeddings.latency',
-    bounds: [1, 2, 5, 10, 15, 20, 30, 50, 75, 100, 200, 500, 750, 1000, 2000],
-    unit: 's',
-    family: 'kong_ai_cache_embeddings_latency_ms',
-    type: 'histogram',
-    help: 'AI cache embeddings latencies per ai_provider/database in Kong',
-    labels: AI_LABELS,
-    milliseconds: true,
+    instrument: 'kong.gen_ai.mcp.request.error.count',
+    ...kong(F.mcpErrors),
+    unit: '{error}',
+    labels: [...MCP_LABELS, { label: 'type', from: ['error.type'] }],
   },
 ];
 
@@ -298,3 +245,6 @@ export const KONG_RULE_BY_INSTRUMENT: ReadonlyMap<string, KongFamilyRule> = new 
 export const KONG_RULE_BY_FAMILY: ReadonlyMap<string, KongFamilyRule> = new Map(
   [...KONG_FAMILY_RULES, ...NODE_GAUGES].filter((r) => r.scraped !== false).map((r) => [r.family, r]),
 );
+
+/** The OTel instruments that have a Kong family: what kong_metrics' `naming: kong` records Kong's families for instead. */
+export const KONG_TWIN_INSTRUMENTS: ReadonlySet<string> = new Set(KONG_FAMILY_RULES.map((r) => r.instrument));

@@ -167,6 +167,12 @@ export class PrometheusExporter implements Exporter {
       layoutReset: (metric) => {
         this.warnOnce(`layout\u0000${metric}`, `histogram ${metric} changed its bucket layout: its series started over`);
       },
+      notKongBounds: (family, metric) => {
+        this.warnOnce(
+          `kong-bounds\u0000${family}`,
+          `${family} is served from ${metric}, whose bucket bounds are not Kong's: its percentiles differ from those of Kong's plugin; for Kong's buckets and labels set \`naming: kong\` on the kong_metrics processor (and no \`buckets\` override of the family)`,
+        );
+      },
     };
   }
 

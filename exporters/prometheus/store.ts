@@ -9,7 +9,7 @@ import { resourceEntry, type ResourceEntry } from './resource_entry.js';
 import { Recency } from './recency.js';
 import { newSeries, retireStream, type Family } from './series.js';
 import { applyHistogram, applyNumber, type ApplyResult, type MetricStreams, type Stream } from './stream.js';
-import { resolveTarget, scopeLabels, seriesLabels, type MetricTarget, type TargetOptions } from './targets.js';
+import { hasKongBounds, resolveTarget, scopeLabels, seriesLabels, type MetricTarget, type TargetOptions } from './targets.js';
 
 /**
  * The exporter's state: every stream's cumulative value, and the families and series a scrape renders.
@@ -35,6 +35,8 @@ export interface StoreEvents {
   dropped(reason: DropReason, metric: string, points: number): void;
   /** A delta histogram changed its bucket layout: its series started over. */
   layoutReset(metric: string): void;
+  /** `naming: kong` maps an OTel histogram onto a Kong family whose bounds differ from Kong's. */
+  notKongBounds?(family: string, metric: string): void;
 }
 
 export interface StoreOptions extends TargetOptions {
@@ -222,6 +224,7 @@ export class SeriesStore {
     let target = this.targets.get(key);
     if (target === undefined) {
       target = resolveTarget(metric.descriptor.name, unit, metric.descriptor.description ?? '', kind, this.options) ?? null;
+      if (target !== null && !hasKongBounds(target, metric)) this.events.notKongBounds?.(target.family, metric.descriptor.name);
       if (this.targets.size >= TARGET_CACHE_LIMIT) this.targets.clear();
       this.targets.set(key, target);
     }

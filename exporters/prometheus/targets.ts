@@ -1,4 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
+import { DataPointType, type MetricData } from '@opentelemetry/sdk-metrics';
+import { KONG_PLUGIN_FAMILY_BY_NAME, type KongPluginFamily } from '../../core/kong/plugin_families.js';
 import { KONG_RULE_BY_INSTRUMENT, type KongFamilyRule, type KongLabelRule } from '../../core/kong/prometheus_names.js';
 import { attributeLabels, attributeText, labelText, type DroppedAttribute, type LabelMap } from './labels.js';
 import { prometheusMetricName, type OtelMetricKind } from './naming.js';
@@ -43,6 +45,14 @@ export function resolveTarget(
   opts: TargetOptions,
 ): MetricTarget | undefined {
   if (opts.naming === 'kong') {
+    // Already Kong's family (kong_metrics' `naming: kong`, or a scraped Kong page): its name as Kong
+    // prints it, which the suffix rules would change (`kong_bandwidth_bytes` is a counter without `_total`),
+    // and Kong's whole label set in Kong's order, `""` where the attribute was left off as empty.
+    const own = KONG_PLUGIN_FAMILY_BY_NAME.get(name);
+    if (own !== undefined && FAMILY_TYPE[kind] === own.type) {
+      const family = opts.namespace === '' ? own.name : `${opts.namespace}_${own.name}`;
+      return { family, type: own.type, help: description.trim() === '' ? own.help : description, scale: 1, kong: ownRule(own) };
+    }
     const rule = KONG_RULE_BY_INSTRUMENT.get(name);
     const scale = rule ? kongScale(rule, unit, kind) : undefined;
     if (rule && scale !== undefined) {
@@ -60,6 +70,30 @@ export function resolveTarget(
     scale: 1,
     kong: undefined,
   };
+}
+
+const OWN_RULES = new Map<KongPluginFamily, KongFamilyRule>();
+
+/** A Kong family read under its own name: each label from the attribute of the same name. */
+function ownRule(f: KongPluginFamily): KongFamilyRule {
+  let rule = OWN_RULES.get(f);
+  if (rule === undefined) {
+    rule = { instrument: f.name, family: f.name, type: f.type, unit: '', help: f.help, bounds: f.bounds, labels: f.labels.map((label) => ({ label, from: [label] })) };
+    OWN_RULES.set(f, rule);
+  }
+  return rule;
+}
+
+/**
+ * Whether a histogram mapped onto a Kong family has Kong's bucket bounds (true for anything else): with
+ * other bounds its percentiles are not those Kong's plugin would give.
+ */
+export function hasKongBounds(target: MetricTarget, metric: MetricData): boolean {
+  const kong = target.kong?.bounds;
+  if (kong === undefined || metric.dataPointType !== DataPointType.HISTOGRAM) return true;
+  const bounds = metric.dataPoints[0]?.value.buckets.boundaries;
+  if (bounds === undefined) return true;
+  return bounds.length === kong.length && bounds.every((b, i) => Math.abs(b * target.scale - kong[i]) <= 1e-9 * kong[i]);
 }
 
 /** undefined when the instrument does not have the shape the Kong family needs (it then keeps its OTel name). */

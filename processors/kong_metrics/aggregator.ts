@@ -1,4 +1,5 @@
 import { isObject, type JsonObject, type KongLogEntry } from '../../core/index.js';
+import { KONG_TWIN_INSTRUMENTS } from '../../core/kong/prometheus_names.js';
 import type { SetNode } from './attribute_trie.js';
 import type { AnyMetric, SeriesBudget } from './metric_store.js';
 import type { PriceTable } from './pricing.js';
@@ -9,6 +10,8 @@ import { Common } from './sections/common.js';
 import { GenAi, isCallObject, NOT_CALLS } from './sections/genai.js';
 import { Guardrails } from './sections/guardrails.js';
 import { Http } from './sections/http.js';
+import { KongPlugin } from './sections/kong_plugin.js';
+import { KongPluginAi } from './sections/kong_plugin_ai.js';
 import { Mcp } from './sections/mcp.js';
 import { Sizes } from './sections/sizes.js';
 import { EMPTY } from './values.js';
@@ -25,7 +28,10 @@ export interface AggregatorOptions {
   readonly maxSeriesPerMetric: number;
   readonly maxSeries: number;
   readonly onOverflow: OverflowListener;
+  /** `kong`: Kong's Prometheus-plugin families instead of the OTel instruments that have a Kong twin. */
+  readonly naming: 'otel' | 'kong';
 }
+
 
 /**
  * Turns Kong log entries into series values (metric-mapping.md), one section of the entry at a time
@@ -43,11 +49,20 @@ export class KongEntryAggregator {
   private readonly guardrails: Guardrails;
   private readonly mcp: Mcp;
   private readonly a2a: A2a;
+  private readonly kong: KongPlugin | undefined;
+  private readonly kongAi: KongPluginAi | undefined;
+  /** Whether Kong's plugin counts the current entry (`naming: kong`; it skips entries without a route). */
+  private kongCounts = false;
 
   constructor(opts: AggregatorOptions) {
-    const rec = (this.rec = new Recorder(opts));
+    const kong = opts.naming === 'kong';
+    const rec = (this.rec = new Recorder({ ...opts, replaced: kong ? KONG_TWIN_INSTRUMENTS : undefined }));
     const o = { ...opts, excluded: new Set(opts.excluded) };
     // Constructed in the order their metrics are emitted.
+    if (kong) {
+      this.kong = new KongPlugin(rec, o);
+      this.kongAi = new KongPluginAi(rec, this.kong.l, o);
+    }
     this.common = new Common(rec, o.excluded);
     this.http = new Http(rec, this.common, o);
     this.sizes = new Sizes(rec, this.common);
@@ -89,6 +104,7 @@ export class KongEntryAggregator {
     const request = isObject(e.request) ? e.request : undefined;
     const response = isObject(e.response) ? e.response : undefined;
     const latencies = isObject(e.latencies) ? e.latencies : EMPTY;
+    this.kongCounts = this.kong?.record(e, request, response) ?? false;
     const r = this.common.read(e);
     this.http.record(e, request, response, latencies, r);
     if (request !== undefined || response !== undefined) {
@@ -112,12 +128,16 @@ export class KongEntryAggregator {
         if (isObject(call) && isCallObject(call)) this.call(call);
       }
     }
-    if (isObject(ai.mcp)) this.mcp.record(ai.mcp, r);
+    if (isObject(ai.mcp)) {
+      this.mcp.record(ai.mcp, r);
+      if (this.kongCounts) this.kongAi?.mcp(ai.mcp);
+    }
     if (isObject(ai.a2a)) this.a2a.record(ai.a2a, r);
   }
 
   /** One AI plugin object. */
   private call(call: JsonObject): void {
+    if (this.kongCounts) this.kongAi?.call(call);
     const g = this.genai.record(call);
     this.cache.record(call, g);
     const guardrails = call['aws-guardrails'];

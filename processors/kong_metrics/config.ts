@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { closest, duration, storageId } from '../../core/index.js';
+import { KONG_TWIN_INSTRUMENTS } from '../../core/kong/prometheus_names.js';
 import { TOKEN_USAGE_NAME } from './sections/genai.js';
 import { DEFAULT_HTTP_METHODS } from './sections/http.js';
 import { ATTRIBUTE_NAMES, HISTOGRAM_NAMES, REQUIRED_ATTRIBUTES } from './sections/index.js';
@@ -15,6 +16,11 @@ export interface KongMetricsConfig {
   /** Emission period, milliseconds. */
   interval: number;
   temporality: 'cumulative' | 'delta';
+  /**
+   * `otel`: the OpenTelemetry instruments of metric-mapping.md. `kong`: Kong's Prometheus-plugin families
+   * (names, labels, bucket bounds) where Kong has one, for Kong's own dashboards (README "naming: kong").
+   */
+  naming: 'otel' | 'kong';
   /** Attribute names removed from every instrument (e.g. high-cardinality consumer or route). */
   exclude_attributes: string[];
   /** `http.request.method` values kept; any other method becomes `_OTHER` (semantic conventions' known methods). */
@@ -101,6 +107,11 @@ export const configSchema: z.ZodType<KongMetricsConfig> = z
     temporality: z
       .enum(['cumulative', 'delta'], { error: 'must be "cumulative" (Prometheus, Grafana Cloud) or "delta" (Dynatrace)' })
       .default('cumulative'),
+    naming: z
+      .enum(['otel', 'kong'], {
+        error: 'must be "otel" (OpenTelemetry instruments) or "kong" (the families of Kong\'s Prometheus plugin, for Kong\'s dashboards)',
+      })
+      .default('otel'),
     exclude_attributes: z
       .array(attributeName, { error: 'must be a list of attribute names, e.g. [kong.auth.consumer.name]' })
       .default([]),
@@ -158,6 +169,12 @@ export const configSchema: z.ZodType<KongMetricsConfig> = z
           code: 'custom',
           path: ['buckets', name],
           message: unknownNameMessage('histogram', name, HISTOGRAM_NAMES),
+        });
+      } else if (c.naming === 'kong' && KONG_TWIN_INSTRUMENTS.has(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['buckets', name],
+          message: `not recorded under naming: kong (its Kong family is, with Kong's bounds); remove this entry, or override the Kong family's bounds by its name`,
         });
       } else if (name === TOKEN_USAGE_NAME && c.token_usage_as !== 'histogram') {
         ctx.addIssue({

@@ -30,6 +30,8 @@ export class SeriesBudget {
 export class SumMetric {
   readonly series: SumSeries[] = [];
   overflow: SumSeries | undefined = undefined;
+  /** Not recorded: `naming: kong` records Kong's twin of this instrument instead. */
+  off = false;
 
   constructor(
     readonly instrument: SumInstrument,
@@ -56,6 +58,7 @@ export class SumMetric {
 export class HistogramMetric {
   readonly series: HistogramSeries[] = [];
   overflow: HistogramSeries | undefined = undefined;
+  off = false;
 
   constructor(
     readonly instrument: HistogramInstrument,

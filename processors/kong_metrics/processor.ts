@@ -60,6 +60,7 @@ export class KongMetricsProcessor implements Processor {
       maxSeriesPerMetric: config.max_series_per_metric,
       maxSeries: config.max_series,
       onOverflow: (metric) => this.overflowed(metric),
+      naming: config.naming,
     });
     const budget = this.aggregator.seriesBudget;
     this.telemetry.seriesBudget(() => budget.used, budget.cap);
@@ -87,7 +88,8 @@ export class KongMetricsProcessor implements Processor {
     if (batch.signal === 'metrics') {
       this.telemetry.itemsIn.add(countDataPoints(batch));
       // Scraped Kong Prometheus-plugin series get the instruments Kong's logs give; the rest passes through.
-      const mapped = mapScrapedKongSeries(batch, this.scrapeMapping);
+      // Under `naming: kong` they already are what the entries give: Kong's families.
+      const mapped = this.config.naming === 'kong' ? { batch, droppedPoints: 0 } : mapScrapedKongSeries(batch, this.scrapeMapping);
       this.telemetry.droppedUnmapped.add(mapped.droppedPoints);
       const points = countDataPoints(mapped.batch);
       return this.next.consume(mapped.batch).then(() => this.telemetry.pointsOut.add(points));

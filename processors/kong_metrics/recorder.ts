@@ -12,6 +12,8 @@ export interface RecorderOptions {
   readonly maxSeriesPerMetric: number;
   readonly maxSeries: number;
   readonly onOverflow: OverflowListener;
+  /** Instruments not recorded nor emitted (those `naming: kong` replaces by Kong's families). */
+  readonly replaced?: ReadonlySet<string>;
 }
 
 /**
@@ -42,14 +44,18 @@ export class Recorder {
 
   sum(instrument: SumInstrument): SumMetric {
     const m = new SumMetric(instrument, this.o.maxSeriesPerMetric, this.seriesBudget);
-    this.metrics.push(m);
-    return m;
+    return this.declared(m);
   }
 
   histogram(instrument: HistogramInstrument): HistogramMetric {
     const bounds = this.o.buckets[instrument.name] ?? instrument.bounds;
     const m = new HistogramMetric(instrument, bounds, this.o.maxSeriesPerMetric, this.seriesBudget);
-    this.metrics.push(m);
+    return this.declared(m);
+  }
+
+  private declared<M extends AnyMetric>(m: M): M {
+    if (this.o.replaced?.has(m.name) === true) m.off = true;
+    else this.metrics.push(m);
     return m;
   }
 
@@ -74,6 +80,7 @@ export class Recorder {
   }
 
   add(slot: Slot<SumMetric>, n: SetNode, v: number): void {
+    if (slot.metric.off) return;
     const s = (n.sums[slot.index] ??= slot.metric.create(n.overflow, slot, this.now));
     s.value += v;
     if (s.overflow) this.o.onOverflow(slot.metric.name);
@@ -81,6 +88,7 @@ export class Recorder {
 
   record(slot: Slot<HistogramMetric>, n: SetNode, v: number): void {
     const m = slot.metric;
+    if (m.off) return;
     const s = (n.histograms[slot.index] ??= m.create(n.overflow, slot, this.now));
     s.record(v, m.bounds);
     if (s.overflow) this.o.onOverflow(m.name);

@@ -26,10 +26,11 @@ const T0 = 1_700_000_000_000;
 const pool = entryPool(SEED).map((e) => toNode(e));
 const limits = { maxStringLength: 2_000, maxDepth: 10_000 };
 
-function aggregator(tokenUsageAs: 'sum' | 'histogram'): KongEntryAggregator {
+function aggregator(tokenUsageAs: 'sum' | 'histogram', naming: 'otel' | 'kong' = 'otel'): KongEntryAggregator {
   return defaultAggregator({
     prices: { 'openai/gpt-4o': { input_per_million: 2.5, output_per_million: 10 } },
     tokenUsageAs,
+    naming,
     maxSeriesPerMetric: 500,
     maxSeries: 100_000,
   });
@@ -52,14 +53,14 @@ function pointProblem(m: MetricData, p: DataPoint<unknown>): string | undefined 
 }
 
 /** Problems of every point, and the total of the request count. */
-function check(metrics: readonly MetricData[]): { problems: string[]; requests: number } {
+function check(metrics: readonly MetricData[], counter = 'http.server.request.count'): { problems: string[]; requests: number } {
   const problems: string[] = [];
   let requests = 0;
   for (const m of metrics) {
     for (const p of m.dataPoints as DataPoint<unknown>[]) {
       const problem = pointProblem(m, p);
       if (problem !== undefined && problems.length < 10) problems.push(problem);
-      if (m.descriptor.name === 'http.server.request.count') requests += p.value as number;
+      if (m.descriptor.name === counter) requests += p.value as number;
     }
   }
   const resource = resourceFromAttributes({ 'service.name': 'fuzz' });
@@ -103,5 +104,30 @@ describe('kong_metrics aggregation over mutated entries', () => {
     const total = check(collectCumulative(whole.metrics, now + 1000).metrics);
     expect(total.problems).toEqual([]);
     expect(total.requests).toBe(counted);
+  });
+
+  /** Kong's plugin counts an HTTP entry with a route and a logged response status (exporter.lua log()). */
+  const countedByKong = (e: KongLogEntry): boolean => {
+    const response = e.response;
+    if (typeof e.route !== 'object' || e.route === null || Array.isArray(e.route)) return false;
+    if (typeof response !== 'object' || response === null || Array.isArray(response)) return false;
+    const status = (response as Record<string, unknown>).status;
+    return status !== undefined && status !== null;
+  };
+
+  it(`naming: kong — never throws, kong_http_requests_total counts what Kong's plugin counts, finite values (${RUNS} batches)`, () => {
+    const perBatch = aggregator('sum', 'kong');
+    let now = T0;
+    fc.assert(
+      fc.property(batchArb(), (texts) => {
+        const entries = texts.map((t) => JSON.parse(t) as unknown).filter(isUsableEntry) as KongLogEntry[];
+        now += 1000;
+        expect(perBatch.aggregate(entries, now)).toEqual([]);
+        const batch = check(collectDelta(perBatch.metrics, now + 500).metrics, 'kong_http_requests_total');
+        expect(batch.problems).toEqual([]);
+        expect(batch.requests).toBe(entries.filter(countedByKong).length);
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+    );
   });
 });

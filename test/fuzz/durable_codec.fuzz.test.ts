@@ -26,8 +26,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? DEFAULT_SEED);
 
 const pool = entryPool(SEED).map((e) => toNode(e));
 
-function aggregate(entries: readonly KongLogEntry[]): string {
-  const agg = defaultAggregator({ maxSeriesPerMetric: 1_000, maxSeries: 100_000 });
+function aggregate(entries: readonly KongLogEntry[], naming: 'otel' | 'kong' = 'otel'): string {
+  const agg = defaultAggregator({ maxSeriesPerMetric: 1_000, maxSeries: 100_000, naming });
   agg.aggregate(entries, 1_000);
   return JSON.stringify(collectCumulative(agg.metrics, 2_000).metrics);
 }
@@ -40,6 +40,7 @@ describe('kong_metrics durable mode over mutated entries', () => {
         const replayed = decodeEntries(encodeEntries(entries));
         expect(replayed).toBeDefined();
         expect(aggregate(replayed ?? [])).toBe(aggregate(entries));
+        expect(aggregate(replayed ?? [], 'kong')).toBe(aggregate(entries, 'kong'));
       }),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );

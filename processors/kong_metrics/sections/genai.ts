@@ -26,6 +26,8 @@ const ATTRIBUTES = {
 } as const;
 
 const INSTRUMENTS = {
+  // Kong's kong_ai_llm_requests_total: one per AI plugin object, cache hits included.
+  requestCount: sum('kong.gen_ai.request.count', '{request}', 'LLM requests made by AI plugins, one per AI plugin object.'),
   tokenUsage: sum('gen_ai.client.token.usage', '{token}', 'Tokens used by LLM calls, by token type.'),
   tokenUsageHistogram: histogram('gen_ai.client.token.usage', '{token}', 'Tokens per LLM call, by token type.', Bounds.tokens),
   operationDuration: histogram('gen_ai.client.operation.duration', 's', 'Duration of the request that made the GenAI call, as Kong saw it.', Bounds.genAiDuration),
@@ -33,6 +35,15 @@ const INSTRUMENTS = {
   timeToFirstToken: histogram('gen_ai.server.time_to_first_token', 's', 'Time to the first output token.', Bounds.genAiDuration),
   timePerOutputToken: histogram('gen_ai.server.time_per_output_token', 's', "Kong's llm_latency divided by output tokens (first token included).", Bounds.timePerToken),
 } as const;
+
+// Token counts of a call's `usage`: plural names (3.6, 3.8+), non-text modalities (3.11+), singular names (3.7).
+export function inputTokens(usage: JsonObject): number | undefined {
+  return positive(usage.prompt_tokens) ?? positive(usage.input_tokens) ?? positive(usage.prompt_token);
+}
+
+export function outputTokens(usage: JsonObject): number | undefined {
+  return positive(usage.completion_tokens) ?? positive(usage.output_tokens) ?? positive(usage.completion_token);
+}
 
 /** `gen_ai.client.token.usage`'s name, whichever form `token_usage_as` gives it. */
 export const TOKEN_USAGE_NAME = INSTRUMENTS.tokenUsage.name;
@@ -157,6 +168,7 @@ export class GenAi {
   private readonly calls: AttributeTrie;
   private readonly errorSet: AttributeSet;
   private readonly tokens: TokenSlots;
+  private readonly requests: SumSlot<GenAiFields>;
   private readonly firstToken: HistogramSlot<GenAiFields>;
   private readonly perToken: HistogramSlot<GenAiFields>;
   private readonly operationDuration: HistogramSlot<GenAiFields>;
@@ -174,6 +186,7 @@ export class GenAi {
     const I = INSTRUMENTS;
     const set = rec.set();
     this.calls = rec.root(set);
+    this.requests = set.sum(rec.sum(I.requestCount), this.f, genAiAttributes);
     if (o.tokenUsageAs === 'histogram') {
       const m = rec.histogram(I.tokenUsageHistogram);
       this.tokens = { kind: 'histogram', input: set.histogram(m, this.f, tokenAttributes), output: set.histogram(m, this.f, tokenAttributes) };
@@ -204,9 +217,8 @@ export class GenAi {
     const provider = text(meta.provider_name);
     const requestModel = text(meta.request_model);
     const responseModel = text(meta.response_model);
-    // Plural names (3.6, 3.8+), non-text modalities (3.11+), singular names (3.7).
-    const input = positive(usage.prompt_tokens) ?? positive(usage.input_tokens) ?? positive(usage.prompt_token);
-    const output = positive(usage.completion_tokens) ?? positive(usage.output_tokens) ?? positive(usage.completion_token);
+    const input = inputTokens(usage);
+    const output = outputTokens(usage);
     const total = positive(usage.total_tokens) ?? (input === undefined ? output : output === undefined ? input : input + output);
     const llmMs = positive(meta.llm_latency);
     const firstTokenMs = positive(usage.time_to_first_token);
@@ -220,6 +232,7 @@ export class GenAi {
     f.mode = keep.requestMode ? (known(meta.request_mode, REQUEST_MODES) ?? 'oneshot') : undefined;
     const common = f.common;
     const g = this.calls.find7(f.provider, f.requestModel, f.responseModel, f.operation, f.mode, common.workspace, common.consumer);
+    rec.add(this.requests, g, 1);
 
     const t = this.tokens;
     // The token type tells the series apart: set before each, read only if the series is new.

@@ -50,13 +50,15 @@ export function statusCode(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) && v >= 100 && v <= 599 ? v : INVALID_STATUS;
 }
 
+/** A logged status as the log stores it: an invalid one stays invalid, whatever it was. */
+export const STATUS_LEAF = reduced('status', (v) => statusCode(v) ?? null);
+
 export const HTTP: SectionDeclaration = {
   attributes: ATTRIBUTES,
   instruments: INSTRUMENTS,
   fields: object({
     request: object({ method: scalar }),
-    // Stored as read: an invalid status stays invalid, whatever it was.
-    response: object({ status: reduced('status', (v) => statusCode(v) ?? null) }),
+    response: object({ status: STATUS_LEAF }),
     latencies: object({ request: scalar, kong: scalar, proxy: scalar }),
     source: reduced('source', storedSource),
     upstream_status: reduced('upstream-status', storedUpstreamStatus),

@@ -7,11 +7,13 @@ import { COMMON } from './common.js';
 import { GENAI } from './genai.js';
 import { GUARDRAILS } from './guardrails.js';
 import { HTTP } from './http.js';
+import { KONG_PLUGIN } from './kong_plugin.js';
+import { KONG_PLUGIN_AI } from './kong_plugin_ai.js';
 import { MCP } from './mcp.js';
 import { SIZES } from './sizes.js';
 
 /** Every section of a Kong log entry kong_metrics reads, and what their declarations add up to. */
-const SECTIONS: readonly SectionDeclaration[] = [COMMON, HTTP, SIZES, GENAI, CACHE, GUARDRAILS, MCP, A2A];
+const SECTIONS: readonly SectionDeclaration[] = [COMMON, HTTP, SIZES, GENAI, CACHE, GUARDRAILS, MCP, A2A, KONG_PLUGIN, KONG_PLUGIN_AI];
 
 /** Every attribute kong_metrics sets: what `exclude_attributes` may name. */
 export const ATTRIBUTE_NAMES: readonly string[] = [...new Set(SECTIONS.flatMap((s) => Object.values(s.attributes)))];

@@ -39,10 +39,10 @@ describe('naming: kong — Kong Prometheus-plugin families', () => {
     expect(sampleValue(text, `kong_request_latency_ms_count{${labels}}`)).toBe(6);
     expect(sampleValue(text, `kong_kong_latency_ms_sum{${labels}}`)).toBe(13);
     expect(sampleValue(text, `kong_upstream_latency_ms_sum{${labels}}`)).toBe(1538);
-    const ai = `ai_provider="openai",ai_model="gpt-4o",cache_status="",vector_db="",embeddings_provider="",embeddings_model="",workspace="default",${ID}`;
+    const ai = `ai_provider="openai",ai_model="gpt-4o",cache_status="",vector_db="",embeddings_provider="",embeddings_model="",workspace="default",consumer="alice",request_mode="oneshot",${ID}`;
     expect(sampleValue(text, `kong_ai_llm_provider_latency_ms_bucket{${ai},le="1280"}`)).toBe(1);
     expect(sampleValue(text, `kong_ai_llm_provider_latency_ms_sum{${ai}}`)).toBe(1150);
-    const hit = `ai_provider="openai",ai_model="gpt-4o",cache_status="hit",vector_db="redis",embeddings_provider="openai",embeddings_model="text-embedding-3-large",workspace="default",${ID}`;
+    const hit = `ai_provider="openai",ai_model="gpt-4o",cache_status="hit",vector_db="redis",embeddings_provider="openai",embeddings_model="text-embedding-3-large",workspace="default",consumer="alice",request_mode="oneshot",${ID}`;
     expect(sampleValue(text, `kong_ai_cache_fetch_latency_ms_sum{${hit}}`)).toBe(2);
     expect(sampleValue(text, `kong_ai_cache_embeddings_latency_ms_sum{${hit}}`)).toBe(25);
   });
@@ -63,11 +63,11 @@ describe('naming: kong — Kong Prometheus-plugin families', () => {
     const text = exporter.scrape();
     const ai = 'ai_provider="openai",ai_model="gpt-4o",cache_status="",vector_db="",embeddings_provider="",embeddings_model=""';
     expect(lines(text, 'kong_ai_llm_tokens_total')).toEqual([
-      `kong_ai_llm_tokens_total{${ai},token_type="prompt_tokens",workspace="default",${ID}} 25`,
-      `kong_ai_llm_tokens_total{${ai},token_type="completion_tokens",workspace="default",${ID}} 12`,
-      `kong_ai_llm_tokens_total{${ai},token_type="total_tokens",workspace="default",${ID}} 37`,
+      `kong_ai_llm_tokens_total{${ai},token_type="prompt_tokens",workspace="default",consumer="alice",${ID}} 25`,
+      `kong_ai_llm_tokens_total{${ai},token_type="completion_tokens",workspace="default",consumer="alice",${ID}} 12`,
+      `kong_ai_llm_tokens_total{${ai},token_type="total_tokens",workspace="default",consumer="alice",${ID}} 37`,
     ]);
-    expect(lines(text, 'kong_ai_llm_cost_total')).toEqual([`kong_ai_llm_cost_total{${ai},workspace="default",${ID}} 0.00037`]);
+    expect(lines(text, 'kong_ai_llm_cost_total')).toEqual([`kong_ai_llm_cost_total{${ai},workspace="default",consumer="alice",request_mode="oneshot",${ID}} 0.00037`]);
   });
 
   it('instruments without a Kong twin keep their OTel names', async () => {
@@ -83,15 +83,15 @@ describe('naming: kong — Kong Prometheus-plugin families', () => {
       '# TYPE kong_ai_llm_cost_total counter',
       '# TYPE kong_ai_llm_provider_latency_ms histogram',
       '# TYPE kong_ai_llm_tokens_total counter',
+      '# TYPE kong_ai_mcp_error_total counter',
+      '# TYPE kong_ai_mcp_latency_ms histogram',
+      '# TYPE kong_ai_mcp_response_body_size_bytes histogram',
       '# TYPE kong_bandwidth_bytes counter',
       '# TYPE kong_gen_ai_mcp_acl_allowed_total counter',
-      '# TYPE kong_gen_ai_mcp_request_error_count_total counter',
-      '# TYPE kong_gen_ai_mcp_response_size_bytes histogram',
       '# TYPE kong_http_requests_total counter',
       '# TYPE kong_kong_latency_ms histogram',
       '# TYPE kong_request_latency_ms histogram',
       '# TYPE kong_upstream_latency_ms histogram',
-      '# TYPE mcp_server_operation_duration_seconds histogram',
     ]);
   });
 
@@ -139,8 +139,8 @@ describe('naming: kong — Kong Prometheus-plugin families', () => {
   it.each([
     ['http.response.status_code (Kong 3.14 OTLP) fills code', sum('http.server.request.count', '{request}', [{ attrs: { 'http.response.status_code': 503, 'kong.response.source': 'kong' }, value: 1 }]), `kong_http_requests_total{service="",route="",code="503",source="kong",workspace="",consumer="",${ID}} 1`],
     ['kong.bandwidth with network.io.direction', sum('kong.bandwidth', 'By', [{ attrs: { ...ROUTE, 'network.io.direction': 'receive' }, value: 512 }]), `kong_bandwidth_bytes{service="orders",route="orders-route",direction="ingress",workspace="default",consumer="",${ID}} 512`],
-    ['token usage recorded as a histogram (semconv option): the sum of tokens', histogram('gen_ai.client.token.usage', '{token}', [{ attrs: { 'gen_ai.token.type': 'output' }, value: hv([1, 4, 16, 64], [0, 0, 1, 1, 0], 70) }]), `kong_ai_llm_tokens_total{ai_provider="",ai_model="",cache_status="",vector_db="",embeddings_provider="",embeddings_model="",token_type="completion_tokens",workspace="",${ID}} 70`],
-    ['kong.gen_ai.request.count', sum('kong.gen_ai.request.count', '{request}', [{ attrs: { 'gen_ai.provider.name': 'anthropic' }, value: 4 }]), `kong_ai_llm_requests_total{ai_provider="anthropic",ai_model="",cache_status="",vector_db="",embeddings_provider="",embeddings_model="",workspace="",${ID}} 4`],
+    ['token usage recorded as a histogram (semconv option): the sum of tokens', histogram('gen_ai.client.token.usage', '{token}', [{ attrs: { 'gen_ai.token.type': 'output' }, value: hv([1, 4, 16, 64], [0, 0, 1, 1, 0], 70) }]), `kong_ai_llm_tokens_total{ai_provider="",ai_model="",cache_status="",vector_db="",embeddings_provider="",embeddings_model="",token_type="completion_tokens",workspace="",consumer="",${ID}} 70`],
+    ['kong.gen_ai.request.count', sum('kong.gen_ai.request.count', '{request}', [{ attrs: { 'gen_ai.provider.name': 'anthropic' }, value: 4 }]), `kong_ai_llm_requests_total{ai_provider="anthropic",ai_model="",cache_status="",vector_db="",embeddings_provider="",embeddings_model="",workspace="",consumer="",request_mode="",${ID}} 4`],
     ['a twin in the wrong shape (gauge) keeps its OTel name', gauge('kong.latency.total', 's', [{ value: 0.5 }]), `kong_latency_total_seconds{${ID}} 0.5`],
     ['a latency histogram already in ms is not scaled', histogram('kong.latency.internal', 'ms', [{ value: hv([5], [1, 0], 3) }]), `kong_kong_latency_ms_bucket{service="",route="",workspace="",${ID},le="5"} 1`],
   ])('%s', async (_name, metric, expected) => {

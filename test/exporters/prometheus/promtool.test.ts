@@ -111,6 +111,7 @@ describe.skipIf(!available)('promtool check metrics on real scrapes', () => {
         'kong_ai_cache_embeddings_latency_ms metric names should not contain abbreviated units',
         'kong_ai_cache_fetch_latency_ms metric names should not contain abbreviated units',
         'kong_ai_llm_provider_latency_ms metric names should not contain abbreviated units',
+        'kong_ai_mcp_latency_ms metric names should not contain abbreviated units',
         'kong_bandwidth_bytes counter metrics should have "_total" suffix',
         'kong_kong_latency_ms metric names should not contain abbreviated units',
         'kong_request_latency_ms metric names should not contain abbreviated units',

@@ -21,6 +21,7 @@ describe('kong_metrics config', () => {
     expect(kongMetricsConfigSchema.parse({})).toEqual({
       interval: 10_000,
       temporality: 'cumulative',
+      naming: 'otel',
       exclude_attributes: [],
       http_known_methods: ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'],
       pricing: {},
@@ -65,6 +66,8 @@ describe('kong_metrics config', () => {
     [{ buckets: { 'kong.latency.totl': [1] } }, 'buckets.kong.latency.totl: unknown histogram "kong.latency.totl"; did you mean "kong.latency.total"?'],
     [{ buckets: { 'http.server.request.count': [1] } }, 'buckets.http.server.request.count: unknown histogram'],
     [{ buckets: { 'gen_ai.client.token.usage': [1] } }, 'buckets.gen_ai.client.token.usage: only used with token_usage_as: histogram'],
+    [{ naming: 'kong', buckets: { 'kong.latency.total': [1] } }, 'buckets.kong.latency.total: not recorded under naming: kong'],
+    [{ naming: 'Kong' }, 'naming: must be "otel" (OpenTelemetry instruments) or "kong"'],
     [{ max_series_per_metric: 0 }, 'max_series_per_metric: must be at least 1'],
     [{ max_series_per_metric: 1.5 }, 'max_series_per_metric: must be a whole number of series'],
     [{ max_series: 0 }, 'max_series: must be at least 1'],
@@ -78,11 +81,17 @@ describe('kong_metrics config', () => {
   it('the README example is a valid config', () => {
     const blocks = readmeYaml('processors/kong_metrics');
     expect(blocks.length).toBeGreaterThan(0);
-    for (const block of blocks) {
+    const parsed = blocks.map((block) => {
       const tree = parse(block) as { processors: Record<string, unknown> };
-      const config = kongMetricsConfigSchema.parse(tree.processors.kong_metrics);
-      expect(config.temporality).toBe('delta');
-      expect(config.pricing['openai/gpt-4o']).toEqual({ input_per_million: 2.5, output_per_million: 10 });
-    }
+      const ids = Object.keys(tree.processors).filter((id) => id === 'kong_metrics' || id.startsWith('kong_metrics/'));
+      expect(ids.length).toBeGreaterThan(0);
+      return Object.fromEntries(ids.map((id) => [id, kongMetricsConfigSchema.parse(tree.processors[id])]));
+    });
+    // "naming: kong": two processors on one receiver, one of each naming.
+    expect(parsed.some((p) => p.kong_metrics?.naming === 'otel' && p['kong_metrics/kong']?.naming === 'kong')).toBe(true);
+    // "Example", the last block.
+    const example = parsed[parsed.length - 1].kong_metrics;
+    expect(example.temporality).toBe('delta');
+    expect(example.pricing['openai/gpt-4o']).toEqual({ input_per_million: 2.5, output_per_million: 10 });
   });
 });

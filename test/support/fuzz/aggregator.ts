@@ -8,6 +8,7 @@ export interface AggregatorOptions {
   readonly tokenUsageAs?: 'sum' | 'histogram';
   /** Model prices, as `processors.kong_metrics.prices` takes them. */
   readonly prices?: ConstructorParameters<typeof PriceTable>[0];
+  readonly naming?: 'otel' | 'kong';
 }
 
 /**
@@ -24,5 +25,6 @@ export function defaultAggregator(o: AggregatorOptions): KongEntryAggregator {
     maxSeriesPerMetric: o.maxSeriesPerMetric,
     maxSeries: o.maxSeries,
     onOverflow: () => undefined,
+    naming: o.naming ?? 'otel',
   });
 }

@@ -40,8 +40,11 @@ export async function sectionOutput(section: SectionDeclaration, entries: readon
   return Object.fromEntries(Object.entries(all).filter(([name]) => names.has(name)));
 }
 
-/** Registers the golden cases of one section, one per fixture, and the check that they cover its every instrument. */
-export function goldenCases(section: SectionDeclaration, file: URL, cases: readonly GoldenCase[]): void {
+/**
+ * Registers the golden cases of one section, one per fixture (run with `fixtureConfig`, the defaults
+ * unless given), and the check that they cover its every instrument.
+ */
+export function goldenCases(section: SectionDeclaration, file: URL, cases: readonly GoldenCase[], fixtureConfig?: Record<string, unknown>): void {
   const update = process.env.UPDATE_GOLDEN === '1' && process.env.CI !== 'true';
   const golden: GoldenFile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as GoldenFile) : { cases: {}, fixtures: {} };
   const seen = new Set<string>();
@@ -59,7 +62,7 @@ export function goldenCases(section: SectionDeclaration, file: URL, cases: reado
     expect(d, d).toBeUndefined();
   };
   for (const c of cases) it(c.name, () => check(golden.cases, c.name, c.entries, c.config));
-  for (const fixture of FIXTURES) it(`fixture ${fixture}`, () => check(golden.fixtures, fixture, loadEntries(fixture)));
+  for (const fixture of FIXTURES) it(`fixture ${fixture}`, () => check(golden.fixtures, fixture, loadEntries(fixture), fixtureConfig));
   it('the cases cover every instrument the section declares', () => {
     const declared = [...new Set(Object.values(section.instruments).map((i) => i.name))].sort();
     expect([...seen].sort()).toEqual(declared);
