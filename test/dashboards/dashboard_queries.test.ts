@@ -63,7 +63,8 @@ processors:
   kong_metrics/durable: { interval: 1s, storage: file_storage }
 exporters:
   prometheus: { endpoint: 127.0.0.1:${p.prom} }
-  prometheus/kong: { endpoint: 127.0.0.1:${p.promKong}, without_scope_info: true }
+  # naming: kong here too: it keeps kong_bandwidth_bytes without the _total suffix Kong does not print.
+  prometheus/kong: { endpoint: 127.0.0.1:${p.promKong}, naming: kong, without_scope_info: true }
   otlphttp:
     endpoint: ${otlp}
     retry_on_failure: { initial_interval: 100ms, max_interval: 200ms, max_elapsed_time: 500ms }
