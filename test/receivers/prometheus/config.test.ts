@@ -7,6 +7,8 @@ import { prometheusReceiverFactory, type PrometheusReceiverConfig } from '../../
 import { configIssues } from '../../support/config_errors.js';
 import { readmeYaml } from '../../support/readme.js';
 
+/** The keys this job does not set, at their defaults (no discovery beyond static_configs, no relabelling). */
+const NO_DISCOVERY = { file_sd_configs: [], params: {}, relabel_configs: [], metric_relabel_configs: [] };
 const FACTORIES: readonly Factory[] = [prometheusReceiverFactory, prometheusExporterFactory];
 
 function load(file: string): PrometheusReceiverConfig {
@@ -35,6 +37,7 @@ describe('prometheus receiver config', () => {
           honor_labels: false,
           tls_config: { insecure_skip_verify: false },
           body_size_limit: 64 * 1024 * 1024,
+          ...NO_DISCOVERY,
         },
       ],
     });
@@ -57,6 +60,7 @@ describe('prometheus receiver config', () => {
           honor_labels: true,
           tls_config: { ca_file: '/etc/kongtel/kong-ca.pem', insecure_skip_verify: false },
           body_size_limit: 10 * 1024 * 1024,
+          ...NO_DISCOVERY,
         },
         {
           job_name: 'kong-edge',
@@ -69,6 +73,7 @@ describe('prometheus receiver config', () => {
           honor_labels: false,
           tls_config: { insecure_skip_verify: false },
           body_size_limit: 64 * 1024 * 1024,
+          ...NO_DISCOVERY,
         },
       ],
     });
