@@ -44,15 +44,19 @@ export interface RelabelRule {
   readonly replacement: string;
 }
 
+/** Go's YAML decoder reads a scalar into a string field as written (`regex: 1` is "1"): so do we. */
+const scalarText = (what: string) =>
+  z.union([z.string(), z.number().transform(String), z.boolean().transform(String)], { message: `must be a string (${what})` });
+
 const labelName = z.string().regex(LABEL_NAME, 'is not a label name: letters, digits and _, not starting with a digit');
 
 const input = z.strictObject({
   source_labels: z.array(labelName).optional(),
   separator: z.string().optional(),
   target_label: z.string().optional(),
-  regex: z.string({ message: 'must be a string (a regular expression; quote numbers: "1")' }).optional(),
+  regex: scalarText('a regular expression').optional(),
   modulus: z.number().int('must be a whole number').positive('must be above 0').max(Number.MAX_SAFE_INTEGER).optional(),
-  replacement: z.string({ message: 'must be a string' }).optional(),
+  replacement: scalarText('the value to write, e.g. "$1"').optional(),
   action: z
     .string()
     .transform((a) => a.toLowerCase())

@@ -134,3 +134,11 @@ describe('config errors name the key', () => {
     expect(errors([{ action: 'keep', sauce_labels: ['a'] }])[0]).toMatch(/^0: .*sauce_labels/);
   });
 });
+
+describe('YAML scalars', () => {
+  it('a number as regex or replacement is its text, as Go reads it into a string', () => {
+    expect(run({ __tmp_hash: '1' }, [{ source_labels: ['__tmp_hash'], regex: 1, action: 'keep' }])).toEqual({ __tmp_hash: '1' });
+    expect(run({ __tmp_hash: '10' }, [{ source_labels: ['__tmp_hash'], regex: 1, action: 'keep' }])).toBe('dropped');
+    expect(run({}, [{ target_label: 'shard', replacement: 3 }])).toEqual({ shard: '3' });
+  });
+});
