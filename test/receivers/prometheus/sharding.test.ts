@@ -85,6 +85,17 @@ service:
       expect([...shards][0], t.address).toBe(kept0 ? '0' : '1');
     }
   });
+
+  it("a stopped shard's targets are not taken over by the other (the README says so)", async () => {
+    const shardOf = (t: TargetServer) => new URL(t.requests[0].path, 'http://x').searchParams.get('shard');
+    await procs[1].stop('SIGTERM');
+    const before = targets.map((t) => t.requests.length);
+    await sleep(2500);
+    targets.forEach((t, i) => {
+      if (shardOf(t) === '1') expect(t.requests.length, t.address).toBe(before[i]);
+      else expect(t.requests.length, t.address).toBeGreaterThan(before[i]);
+    });
+  });
 });
 
 const PROMETHEUS = '/usr/bin/prometheus';
