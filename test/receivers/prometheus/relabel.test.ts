@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { prometheusReceiverConfigSchema } from '../../../receivers/prometheus/config.js';
 import { relabel } from '../../../receivers/prometheus/relabel/apply.js';
 import { hashmod } from '../../../receivers/prometheus/relabel/hashmod.js';
 import { relabelConfigsSchema } from '../../../receivers/prometheus/relabel/schema.js';
+import { jobSettings } from '../../../receivers/prometheus/target.js';
+import { buildTarget, discoveredLabels } from '../../../receivers/prometheus/target_labels.js';
 
 /**
  * Every relabel action against the cases of Prometheus' own model/relabel/relabel_test.go (at d15adb9a)
@@ -140,5 +143,49 @@ describe('YAML scalars', () => {
     expect(run({ __tmp_hash: '1' }, [{ source_labels: ['__tmp_hash'], regex: 1, action: 'keep' }])).toEqual({ __tmp_hash: '1' });
     expect(run({ __tmp_hash: '10' }, [{ source_labels: ['__tmp_hash'], regex: 1, action: 'keep' }])).toBe('dropped');
     expect(run({}, [{ target_label: 'shard', replacement: 3 }])).toEqual({ shard: '3' });
+  });
+});
+
+describe("Prometheus' documentation/examples/prometheus-kubernetes.yml, through kongtel's target building", () => {
+  it('the blackbox ingress probe: __param_target becomes the query, __address__ the probe, instance the probed URL', async () => {
+    const config = prometheusReceiverConfigSchema.parse({
+      scrape_configs: [
+        {
+          job_name: 'kubernetes-ingresses',
+          metrics_path: '/probe',
+          params: { module: ['http_2xx'] },
+          static_configs: [{ targets: ['x:1'] }],
+          relabel_configs: [
+            { source_labels: ['__meta_kubernetes_ingress_annotation_example_io_should_be_probed'], action: 'keep', regex: true },
+            { source_labels: ['__meta_kubernetes_ingress_scheme', '__address__', '__meta_kubernetes_ingress_path'], regex: '(.+);(.+);(.+)', replacement: '${1}://${2}${3}', target_label: '__param_target' },
+            { target_label: '__address__', replacement: 'blackbox-exporter.example.com:9115' },
+            { source_labels: ['__param_target'], target_label: 'instance' },
+            { action: 'labelmap', regex: '__meta_kubernetes_ingress_label_(.+)' },
+            { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+            { source_labels: ['__meta_kubernetes_ingress_name'], target_label: 'ingress' },
+          ],
+        },
+      ],
+    });
+    const settings = await jobSettings(config.scrape_configs[0], 'test');
+    const group = { source: 'k8s', targets: [], labels: {} };
+    const ingress = {
+      __address__: 'kong.example.com',
+      __meta_kubernetes_ingress_scheme: 'https',
+      __meta_kubernetes_ingress_path: '/healthz',
+      __meta_kubernetes_ingress_label_app: 'kong',
+      __meta_kubernetes_namespace: 'kong',
+      __meta_kubernetes_ingress_name: 'gateway',
+    };
+    expect(buildTarget(settings, discoveredLabels(settings, ingress, group))).toEqual({ dropped: 'relabel' });
+    const built = buildTarget(settings, discoveredLabels(settings, { ...ingress, __meta_kubernetes_ingress_annotation_example_io_should_be_probed: 'true' }, group));
+    if (!('key' in built)) throw new Error(`dropped: ${JSON.stringify(built)}`);
+    expect({ host: built.target.host, port: built.target.port, path: built.target.path, instance: built.target.instance, labels: built.target.staticLabels }).toEqual({
+      host: 'blackbox-exporter.example.com',
+      port: 9115,
+      path: '/probe?module=http_2xx&target=https%3A%2F%2Fkong.example.com%2Fhealthz',
+      instance: 'https://kong.example.com/healthz',
+      labels: { app: 'kong', ingress: 'gateway', namespace: 'kong' },
+    });
   });
 });
