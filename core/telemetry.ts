@@ -158,4 +158,6 @@ export const SelfMetric = {
   listenerOpenConnections: 'kongtel_listener_open_connections',
   listenerRefusedConnections: 'kongtel_listener_refused_connections_total',
   listenerClosedConnections: 'kongtel_listener_closed_connections_total',
+  // Issue 12, prometheus receiver: a target whose Kong node_id changed between scrapes (labels receiver, job, instance).
+  receiverScrapeIdentityChanges: 'kongtel_receiver_scrape_identity_changes_total',
 } as const;

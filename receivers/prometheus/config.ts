@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { byteSize, duration, parseEndpoint, refusedKey } from '../../core/index.js';
+import { fileSdConfigSchema, type FileSdConfig } from './discovery/file_sd_config.js';
+import { relabelConfigsSchema, type RelabelRule } from './relabel/schema.js';
 
 /**
  * The Collector's `prometheus` receiver config, which is Prometheus' own `scrape_configs` wrapped in
@@ -79,7 +81,14 @@ const scrapeConfigInput = z.strictObject({
     .regex(/^\/[^#\s]*$/, 'must be a URL path starting with "/" (no spaces or fragment), e.g. "/metrics"')
     .default('/metrics'),
   scheme: z.enum(['http', 'https']).default('http'),
-  static_configs: z.array(staticConfig).min(1, 'add static_configs: [{ targets: ["kong:8100"] }]'),
+  static_configs: z.array(staticConfig).default([]),
+  file_sd_configs: z.array(fileSdConfigSchema).default([]),
+  /** Prometheus' key: query parameters of every scrape (the first value is also the `__param_<name>` label). */
+  params: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a parameter name of letters, digits and _'), z.array(z.string()).min(1, 'list at least one value')).default({}),
+  /** Applied to every target before it is scraped (Prometheus' actions and defaults). */
+  relabel_configs: relabelConfigsSchema,
+  /** Applied to every scraped series before conversion. */
+  metric_relabel_configs: relabelConfigsSchema,
   basic_auth: basicAuth.optional(),
   bearer_token: z.string().min(1, 'must not be empty; remove the key to send no token').optional(),
   /** false: a scraped `job`/`instance` (or static label) is kept as `exported_<name>`; true: the scraped one wins. */
@@ -93,11 +102,7 @@ const scrapeConfigInput = z.strictObject({
   body_size_limit: byteSize().default(DEFAULT_BODY_SIZE_LIMIT),
   // Prometheus keys of the Collector's README example (contrib prometheusreceiver README, 17d4c85d).
   kubernetes_sd_configs: refusedKey(
-    'kongtel scrapes the targets listed in static_configs only (no service discovery): list Kong\'s Status API addresses there, e.g. static_configs: [{ targets: ["kong-metrics.kong:8100"] }]',
-  ),
-  relabel_configs: refusedKey('kongtel does not relabel targets: set their labels in static_configs[].labels; remove relabel_configs'),
-  metric_relabel_configs: refusedKey(
-    'kongtel does not relabel scraped series: kong_metrics.exclude_attributes removes labels and kong_metrics.drop_unmapped drops series Kong\'s plugin has no OpenTelemetry twin for; remove metric_relabel_configs',
+    'kongtel has no kubernetes_sd_configs: list Kong\'s Status API addresses in static_configs (e.g. static_configs: [{ targets: ["kong-metrics.kong:8100"] }]) or in file_sd_configs files',
   ),
 });
 
@@ -124,6 +129,9 @@ const scrapeConfigs = z.array(scrapeConfigInput).superRefine((jobs, ctx) => {
         message: `"${job.job_name}" is already the job_name of scrape_configs[${first}]; each job needs its own name`,
       });
     } else seen.set(job.job_name, i);
+    if (job.static_configs.length === 0 && job.file_sd_configs.length === 0) {
+      ctx.addIssue({ code: 'custom', path: [i, 'static_configs'], message: 'add static_configs: [{ targets: ["kong:8100"] }] or file_sd_configs: [{ files: [...] }]' });
+    }
     if (job.basic_auth !== undefined && job.bearer_token !== undefined) {
       ctx.addIssue({ code: 'custom', path: [i, 'bearer_token'], message: 'set basic_auth or bearer_token, not both' });
     }
@@ -164,6 +172,10 @@ export interface ScrapeConfig {
   readonly metrics_path: string;
   readonly scheme: 'http' | 'https';
   readonly static_configs: readonly StaticConfig[];
+  readonly file_sd_configs: readonly FileSdConfig[];
+  readonly params: Readonly<Record<string, readonly string[]>>;
+  readonly relabel_configs: readonly RelabelRule[];
+  readonly metric_relabel_configs: readonly RelabelRule[];
   readonly basic_auth?: { readonly username: string; readonly password: string };
   readonly bearer_token?: string;
   readonly honor_labels: boolean;

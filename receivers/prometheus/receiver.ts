@@ -1,11 +1,15 @@
 import type { ComponentContext, Consumer, Host, Receiver } from '../../core/index.js';
 import type { PrometheusReceiverConfig } from './config.js';
-import { ScrapeLoop } from './scrape_loop.js';
-import { resolveTargets, type ScrapeTarget } from './target.js';
+import { FileSdDiscoverer } from './discovery/file_sd.js';
+import { StaticDiscoverer } from './discovery/static.js';
+import type { Discoverer } from './discovery/target_group.js';
+import type { ScrapeLoop } from './scrape_loop.js';
+import { jobSettings, type ScrapeTarget } from './target.js';
+import { JobTargets } from './target_manager.js';
 
 /** Scrapes Prometheus `/metrics` pages (Kong's Prometheus plugin, any client library) into cumulative metrics. */
 export class PrometheusReceiver implements Receiver {
-  private loops: ScrapeLoop[] = [];
+  private jobs: JobTargets[] = [];
 
   constructor(
     private readonly config: PrometheusReceiverConfig,
@@ -14,32 +18,34 @@ export class PrometheusReceiver implements Receiver {
   ) {}
 
   get targets(): readonly ScrapeTarget[] {
-    return this.loops.map((l) => l.target);
+    return this.scrapeLoops.map((l) => l.target);
   }
 
-  /** The scrape loops, one per target (tests). */
+  /** The scrape loops, one per target now (tests). */
   get scrapeLoops(): readonly ScrapeLoop[] {
-    return this.loops;
+    return this.jobs.flatMap((j) => j.scrapeLoops);
   }
 
   async start(_host: Host): Promise<void> {
-    const targets = await resolveTargets(this.config, `receivers.${this.ctx.id}`);
+    const where = `receivers.${this.ctx.id}`;
     const deps = { receiverId: this.ctx.id, clock: this.ctx.clock, logger: this.ctx.logger, telemetry: this.ctx.telemetry, next: this.next };
-    this.loops = targets.map((t) => new ScrapeLoop(t, deps));
-    for (const loop of this.loops) loop.schedule();
-    this.ctx.logger.info(
-      { jobs: this.config.scrape_configs.map((j) => j.job_name), targets: targets.length },
-      'scraping Prometheus targets',
-    );
+    for (const [i, job] of this.config.scrape_configs.entries()) {
+      const jobWhere = `${where}.scrape_configs[${i}]`;
+      const discoverers: Discoverer[] = [];
+      if (job.static_configs.length > 0) discoverers.push(new StaticDiscoverer(job.static_configs));
+      job.file_sd_configs.forEach((c, k) => discoverers.push(new FileSdDiscoverer(c, `${jobWhere}.file_sd_configs[${k}]`, this.ctx.clock, this.ctx.logger)));
+      this.jobs.push(new JobTargets(await jobSettings(job, jobWhere), discoverers, deps));
+    }
+    await Promise.all(this.jobs.map((j) => j.start()));
+    this.ctx.logger.info({ jobs: this.config.scrape_configs.map((j) => j.job_name), targets: this.scrapeLoops.length }, 'scraping Prometheus targets');
   }
 
   async shutdown(): Promise<void> {
-    const loops = this.loops;
-    await Promise.all(loops.map((l) => l.stop()));
+    await Promise.all(this.jobs.map((j) => j.stop()));
   }
 
   /** Resolves when no scrape is in flight: tests advance a ManualClock, then await this. */
   async idle(): Promise<void> {
-    await Promise.all(this.loops.map((l) => l.idle()));
+    await Promise.all(this.scrapeLoops.map((l) => l.idle()));
   }
 }

@@ -14,6 +14,8 @@ import { convertPage, type ConversionTarget } from './conversion.js';
 import { PageFetcher } from './http_fetch.js';
 import { PointLabels } from './labels.js';
 import type { ParseError } from './exposition.js';
+import { relabelPage } from './metric_relabel.js';
+import { kongNodeId } from './node_identity.js';
 import { parsePage } from './parser.js';
 import { TargetResources } from './resources.js';
 import { StartTimes } from './start_times.js';
@@ -48,6 +50,8 @@ export class ScrapeLoop {
   private health: Health = 'unknown';
   private malformed = false;
   private refusing = false;
+  private nodeId: string | undefined;
+  private identityWarned = false;
 
   constructor(
     readonly target: ScrapeTarget,
@@ -126,7 +130,9 @@ export class ScrapeLoop {
       this.fail('parse', `no valid sample in the page (${describeError(page.errors[0])})`, began);
       return;
     }
-    const converted = convertPage(page, atMs, this.conversion);
+    this.checkIdentity(kongNodeId(page));
+    const rules = this.target.metricRelabel ?? [];
+    const converted = convertPage(rules.length > 0 ? relabelPage(page, rules, this.target) : page, atMs, this.conversion);
     this.stats.duration((performance.now() - began) / 1000);
     this.stats.samples(page.sampleCount);
     this.stats.parseErrors(page.errorCount + converted.errorCount);
@@ -155,6 +161,27 @@ export class ScrapeLoop {
           'the pipeline refused a scrape: its points are dropped (counters lose nothing, the next scrape carries their totals)',
         );
       }
+    }
+  }
+
+  /**
+   * Another Kong node answered behind the same address (a Service or balancer in front of several pods):
+   * its counters are not the previous node's, so they start a new stream (a baseline, like a new target)
+   * instead of reading as a reset of the old one. Warned once per target; counted every time.
+   */
+  private checkIdentity(nodeId: string | undefined): void {
+    if (nodeId === undefined) return;
+    const previous = this.nodeId;
+    this.nodeId = nodeId;
+    if (previous === undefined || previous === nodeId) return;
+    this.stats.identityChanged();
+    this.conversion.startTimes.forget();
+    if (!this.identityWarned) {
+      this.identityWarned = true;
+      this.deps.logger.warn(
+        { target: this.url, previous_node_id: previous, node_id: nodeId },
+        "the target's Kong node_id changed between scrapes: several Kong nodes answer at this address (scrape each node, e.g. through dns_sd_configs or kubernetes_sd_configs); its series start anew (logged once per target)",
+      );
     }
   }
 

@@ -76,6 +76,12 @@ export class StartTimes {
     return true;
   }
 
+  /** Forgets every series: the next scrape is a first scrape (a new stream behind the same target). */
+  forget(): void {
+    this.series.clear();
+    this.previousScrapeMs = undefined;
+  }
+
   /** Ends a successful scrape: series it did not have are forgotten. */
   end(): void {
     if (this.series.size > this.seen) {

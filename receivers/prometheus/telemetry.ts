@@ -29,6 +29,7 @@ export class TargetTelemetry {
   private readonly failuresBy = new Map<ScrapeFailureReason, CounterHandle>();
   private readonly refusedBy = new Map<RefusedReason, CounterHandle>();
   private readonly acceptedCounter: CounterHandle;
+  private readonly identityCounter: CounterHandle;
 
   constructor(
     private readonly telemetry: SelfTelemetry,
@@ -43,6 +44,11 @@ export class TargetTelemetry {
     this.parseErrorsCounter = telemetry.counter(
       ScrapeMetric.parseErrors,
       'Exposition lines or series skipped as malformed (the rest of the page was kept).',
+      labels,
+    );
+    this.identityCounter = telemetry.counter(
+      SelfMetric.receiverScrapeIdentityChanges,
+      "Scrapes whose Kong node_id differed from the previous one's (several Kong nodes behind one address).",
       labels,
     );
     this.acceptedCounter = telemetry.counter(SelfMetric.receiverAcceptedMetricPoints, 'Metric points accepted by the pipeline.', { receiver });
@@ -76,6 +82,10 @@ export class TargetTelemetry {
       this.failuresBy.set(reason, h);
     }
     h.add();
+  }
+
+  identityChanged(): void {
+    this.identityCounter.add();
   }
 
   accepted(points: number): void {

@@ -165,10 +165,8 @@ const CASES: readonly Case[] = [
               action: keep
 `,
     refused: [
-      'receivers.prometheus.config.scrape_configs[1].static_configs: required (expected array)',
-      'receivers.prometheus.config.scrape_configs[1].kubernetes_sd_configs: kongtel scrapes the targets listed in static_configs only (no service discovery): list Kong\'s Status API addresses there, e.g. static_configs: [{ targets: ["kong-metrics.kong:8100"] }]',
-      'receivers.prometheus.config.scrape_configs[1].relabel_configs: kongtel does not relabel targets: set their labels in static_configs[].labels; remove relabel_configs',
-      "receivers.prometheus.config.scrape_configs[1].metric_relabel_configs: kongtel does not relabel scraped series: kong_metrics.exclude_attributes removes labels and kong_metrics.drop_unmapped drops series Kong's plugin has no OpenTelemetry twin for; remove metric_relabel_configs",
+      'receivers.prometheus.config.scrape_configs[1].kubernetes_sd_configs: kongtel has no kubernetes_sd_configs: list Kong\'s Status API addresses in static_configs (e.g. static_configs: [{ targets: ["kong-metrics.kong:8100"] }]) or in file_sd_configs files',
+      'receivers.prometheus.config.scrape_configs[1].static_configs: add static_configs: [{ targets: ["kong:8100"] }] or file_sd_configs: [{ files: [...] }]',
     ],
   },
   {

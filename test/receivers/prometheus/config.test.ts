@@ -7,6 +7,8 @@ import { prometheusReceiverFactory, type PrometheusReceiverConfig } from '../../
 import { configIssues } from '../../support/config_errors.js';
 import { readmeYaml } from '../../support/readme.js';
 
+/** The keys this job does not set, at their defaults (no discovery beyond static_configs, no relabelling). */
+const NO_DISCOVERY = { file_sd_configs: [], params: {}, relabel_configs: [], metric_relabel_configs: [] };
 const FACTORIES: readonly Factory[] = [prometheusReceiverFactory, prometheusExporterFactory];
 
 function load(file: string): PrometheusReceiverConfig {
@@ -35,6 +37,7 @@ describe('prometheus receiver config', () => {
           honor_labels: false,
           tls_config: { insecure_skip_verify: false },
           body_size_limit: 64 * 1024 * 1024,
+          ...NO_DISCOVERY,
         },
       ],
     });
@@ -57,6 +60,7 @@ describe('prometheus receiver config', () => {
           honor_labels: true,
           tls_config: { ca_file: '/etc/kongtel/kong-ca.pem', insecure_skip_verify: false },
           body_size_limit: 10 * 1024 * 1024,
+          ...NO_DISCOVERY,
         },
         {
           job_name: 'kong-edge',
@@ -69,6 +73,7 @@ describe('prometheus receiver config', () => {
           honor_labels: false,
           tls_config: { insecure_skip_verify: false },
           body_size_limit: 64 * 1024 * 1024,
+          ...NO_DISCOVERY,
         },
       ],
     });
@@ -115,12 +120,24 @@ describe('prometheus receiver config', () => {
 
   it('the README example is valid and means what it says', () => {
     const blocks = readmeYaml('receivers/prometheus');
-    expect(blocks).toHaveLength(1);
+    expect(blocks).toHaveLength(2);
     const tree = parseYaml(blocks[0]) as { receivers: { prometheus: unknown } };
     const config = prometheusReceiverFactory.configSchema.parse(tree.receivers.prometheus);
     expect(config.scrape_configs.map((j) => [j.job_name, j.scrape_interval, j.scrape_timeout, j.scheme, j.static_configs.flatMap((s) => s.targets)])).toEqual([
       ['kong', 10_000, 5_000, 'http', ['kong-metrics.kong:8100']],
       ['kong-edge', 30_000, 10_000, 'https', ['kong-edge-1:8100', 'kong-edge-2:8100']],
     ]);
+  });
+
+  it("the README's sharding recipe: hashmod then keep on the shard, file_sd, metric relabelling", () => {
+    const shard = parseYaml(readmeYaml('receivers/prometheus')[1].replace('${env:SHARD}', '1')) as { receivers: { prometheus: unknown } };
+    const job = prometheusReceiverFactory.configSchema.parse(shard.receivers.prometheus).scrape_configs[0];
+    expect(job.file_sd_configs).toEqual([{ files: ['/etc/kongtel/targets/*.json'], refresh_interval: 300_000 }]);
+    expect(job.relabel_configs.map((r) => [r.action, r.sourceLabels, r.targetLabel, r.modulus, r.regex.source])).toEqual([
+      ['hashmod', ['__address__'], '__tmp_hash', 2, '(.*)'],
+      ['keep', ['__tmp_hash'], '', 0, '1'],
+      ['replace', ['__meta_filepath'], 'targets_file', 0, '.*/(.*)\\.json'],
+    ]);
+    expect(job.metric_relabel_configs.map((r) => r.action)).toEqual(['drop', 'labeldrop']);
   });
 });
