@@ -114,6 +114,11 @@ export class KubernetesApiStandIn {
     this.watches.clear();
   }
 
+  /** Write `text` as it is into every open watch: a broken proxy, a truncated event. */
+  writeRaw(text: string): void {
+    for (const w of this.watches) w.res.write(text);
+  }
+
   /** Answer the next `n` calls with `status` (a Status body). */
   failNext(n: number, status: number): void {
     for (let i = 0; i < n; i++) this.faults.push(status);

@@ -213,6 +213,19 @@ describe('kubernetes_sd_configs role pod', () => {
     expect(JSON.stringify(d.lines)).not.toContain(TOKEN);
   });
 
+  it('a watch line that is not JSON: the targets stay, one warning, and a new list and watch', async () => {
+    const a = await startApi();
+    a.put('pods', kongPod('kong-a', '10.0.0.1'));
+    const d = await discover(viaApiServer(a, { role: 'pod' }));
+    await until('the watch', () => a.openWatches === 1);
+    a.writeRaw('{"type":"ADDED","object":{"metadata":{"name":\n');
+    await until('the warning', () => d.count('warn', 'kubernetes_sd: list/watch failed') === 1);
+    expect(addresses(d.latest())).toEqual(['10.0.0.1', '10.0.0.1:8000', '10.0.0.1:8100']);
+    await until('a new watch', () => a.openWatches === 1, 5_000);
+    a.put('pods', kongPod('kong-b', '10.0.0.2'));
+    await until('pod b', () => d.latest().length === 2);
+  });
+
   it('a wrong token: 401 is logged once, naming the fix, never the token', async () => {
     const a = await startApi();
     const d = await discover({ api_server: a.origin, bearer_token_file: tokenFile('wrong-token-1234'), tls_config: { ca_file: certs.server.cert }, role: 'pod' });
