@@ -1,78 +1,20 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KubernetesSdDiscoverer } from '../../../../receivers/prometheus/discovery/kubernetes_sd.js';
 import { kubernetesSdConfigSchema } from '../../../../receivers/prometheus/discovery/kubernetes_sd_config.js';
-import type { TargetGroup } from '../../../../receivers/prometheus/discovery/target_group.js';
 import { recordingLogger } from '../../../support/logs.js';
-import { type KubeObject, KubernetesApiStandIn } from '../../../support/stand_ins/kubernetes_api.js';
-import { tempDirs } from '../../../support/temp.js';
-import { suiteCertificates } from '../../../support/tls.js';
 import { sleep, until } from '../../../support/wait.js';
-import { ROOT } from '../../../support/processes.js';
+import { addresses, KONG_POD, kongPod, kubernetesHarness, TOKEN } from './kubernetes_harness.js';
 
 /**
- * kubernetes_sd_configs against a stand-in API server (test/support/stand_ins/kubernetes_api.ts): no
- * Kubernetes API server runs here, so the list and watch answers are those the API reference
+ * kubernetes_sd_configs role pod against a stand-in API server (test/support/stand_ins/kubernetes_api.ts):
+ * no Kubernetes API server runs here, so the list and watch answers are those the API reference
  * documents, serving objects written after its examples (test/testdata/kubernetes/). The stand-in
  * checks the bearer token and applies the selectors the discoverer sends.
  */
 
-const TOKEN = 'sa-token-7f3c9e1d4b2a';
-const certs = suiteCertificates('k8s-sd');
-const dirs = tempDirs('k8s-sd');
-let api: KubernetesApiStandIn | undefined;
-let discoverer: KubernetesSdDiscoverer | undefined;
-
-afterEach(async () => {
-  await discoverer?.stop();
-  await api?.close();
-  discoverer = undefined;
-  api = undefined;
-});
-
-const fixture = (name: string): KubeObject => JSON.parse(readFileSync(join(ROOT, 'test/testdata/kubernetes', name), 'utf8')) as KubeObject;
-const KONG_POD = fixture('pod_kong.json');
-
-/** The fixture pod under another name and IP. */
-function kongPod(name: string, ip: string, overrides: { ready?: string; labels?: Record<string, string> } = {}): KubeObject {
-  const status = KONG_POD.status as { conditions: { type: string; status: string }[] };
-  return {
-    ...KONG_POD,
-    metadata: { ...KONG_POD.metadata, name, uid: `uid-${name}`, labels: overrides.labels ?? KONG_POD.metadata.labels },
-    status: {
-      ...(KONG_POD.status as object),
-      podIP: ip,
-      conditions: status.conditions.map((c) => (c.type === 'Ready' && overrides.ready !== undefined ? { ...c, status: overrides.ready } : c)),
-    },
-  };
-}
-
-async function startApi(): Promise<KubernetesApiStandIn> {
-  api = await new KubernetesApiStandIn({ key: readFileSync(certs.server.key), cert: readFileSync(certs.server.cert) }, TOKEN).start();
-  return api;
-}
-
-function tokenFile(token = TOKEN): string {
-  const f = join(dirs(), 'token');
-  writeFileSync(f, `${token}\n`);
-  return f;
-}
-
-async function discover(config: Record<string, unknown>, extra: { env?: Record<string, string>; serviceAccountDir?: string } = {}) {
-  const log = recordingLogger();
-  const updates: (readonly TargetGroup[])[] = [];
-  const parsed = kubernetesSdConfigSchema.parse(config);
-  discoverer = new KubernetesSdDiscoverer(parsed, { logger: log.logger, ...extra });
-  await discoverer.start((g) => updates.push(g));
-  return { ...log, updates, latest: () => updates[updates.length - 1] ?? [] };
-}
-
-function viaApiServer(a: KubernetesApiStandIn, rest: Record<string, unknown>): Record<string, unknown> {
-  return { api_server: a.origin, bearer_token_file: tokenFile(), tls_config: { ca_file: certs.server.cert }, ...rest };
-}
-
-const addresses = (groups: readonly TargetGroup[]): string[] => groups.flatMap((g) => g.targets.map((t) => t.__address__ ?? '')).sort();
+const { certs, dirs, startApi, tokenFile, discover, viaApiServer, stopDiscoverer } = kubernetesHarness();
 
 describe('kubernetes_sd_configs role pod', () => {
   it('one target per container port (and one per portless container) with Prometheus\' pod labels', async () => {
@@ -261,7 +203,7 @@ describe('kubernetes_sd_configs role pod', () => {
     const a = await startApi();
     await discover(viaApiServer(a, { role: 'endpoints', namespaces: { names: ['kong'] } }));
     await until('three watches', () => a.openWatches === 3);
-    await discoverer?.stop();
+    await stopDiscoverer();
     await until('no watch open', () => a.openWatches === 0);
     const asked = a.requests.length;
     await sleep(300);
@@ -269,76 +211,3 @@ describe('kubernetes_sd_configs role pod', () => {
   });
 });
 
-describe('kubernetes_sd_configs role endpoints', () => {
-  it('one target per address and port, with the Service\'s, the Endpoints\' and the pod\'s labels', async () => {
-    const a = await startApi();
-    a.put('pods', KONG_POD);
-    a.put('services', fixture('service_kong_status.json'));
-    a.put('endpoints', fixture('endpoints_kong_status.json'));
-    const d = await discover(
-      viaApiServer(a, {
-        role: 'endpoints',
-        namespaces: { names: ['kong'] },
-        selectors: [
-          { role: 'endpoints', label: 'app.kubernetes.io/name=gateway' },
-          { role: 'pod', field: 'status.phase=Running' },
-        ],
-      }),
-    );
-    await until('the first update', () => d.updates.length === 1);
-    const [group] = d.latest();
-    expect(group?.source).toBe('endpoints/kong/kong-status');
-    expect(group?.labels).toEqual({
-      __meta_kubernetes_namespace: 'kong',
-      __meta_kubernetes_service_name: 'kong-status',
-      __meta_kubernetes_service_label_app_kubernetes_io_name: 'gateway',
-      __meta_kubernetes_service_labelpresent_app_kubernetes_io_name: 'true',
-      __meta_kubernetes_service_label_app_kubernetes_io_instance: 'kong',
-      __meta_kubernetes_service_labelpresent_app_kubernetes_io_instance: 'true',
-      __meta_kubernetes_service_annotation_prometheus_io_scrape: 'true',
-      __meta_kubernetes_service_annotationpresent_prometheus_io_scrape: 'true',
-      __meta_kubernetes_endpoints_name: 'kong-status',
-      __meta_kubernetes_endpoints_label_app_kubernetes_io_name: 'gateway',
-      __meta_kubernetes_endpoints_labelpresent_app_kubernetes_io_name: 'true',
-      // An empty label value is no label in Prometheus; the "present" twin stays.
-      __meta_kubernetes_endpoints_labelpresent_service_kubernetes_io_headless: 'true',
-    });
-    const targets = group?.targets ?? [];
-    expect(targets.map((t) => [t.__address__, t.__meta_kubernetes_endpoint_ready, t.__meta_kubernetes_pod_container_port_name])).toEqual([
-      ['10.244.1.17:8100', 'true', 'status'],
-      // The starting pod is not in the pod watch (its fixture is not served): no pod labels.
-      ['10.244.2.9:8100', 'false', undefined],
-      // The pod's proxy port, which no endpoint port covers.
-      ['10.244.1.17:8000', undefined, 'proxy'],
-    ]);
-    expect(targets[0]).toMatchObject({
-      __meta_kubernetes_endpoint_port_name: 'status',
-      __meta_kubernetes_endpoint_port_protocol: 'TCP',
-      __meta_kubernetes_endpoint_address_target_kind: 'Pod',
-      __meta_kubernetes_endpoint_address_target_name: 'kong-gateway-5d8f7c9b6-x2x7q',
-      __meta_kubernetes_endpoint_node_name: 'worker-1',
-      __meta_kubernetes_pod_name: 'kong-gateway-5d8f7c9b6-x2x7q',
-      __meta_kubernetes_pod_ready: 'true',
-      __meta_kubernetes_pod_container_name: 'proxy',
-      __meta_kubernetes_pod_container_port_number: '8100',
-      __meta_kubernetes_pod_container_init: 'false',
-    });
-    const sent = (resource: string, key: string) => a.requests.filter((r) => r.resource === resource).map((r) => r.query.get(key));
-    expect(new Set(sent('endpoints', 'labelSelector'))).toEqual(new Set(['app.kubernetes.io/name=gateway']));
-    expect(new Set(sent('pods', 'fieldSelector'))).toEqual(new Set(['status.phase=Running']));
-    expect(new Set(sent('services', 'labelSelector'))).toEqual(new Set([null]));
-  });
-
-  it('a pod\'s change reaches the Endpoints\' targets that point at it', async () => {
-    const a = await startApi();
-    a.put('pods', KONG_POD);
-    a.put('endpoints', fixture('endpoints_kong_status.json'));
-    const d = await discover(viaApiServer(a, { role: 'endpoints' }));
-    await until('the first update', () => d.updates.length === 1);
-    await until('three watches', () => a.openWatches === 3);
-    a.put('pods', { ...KONG_POD, metadata: { ...KONG_POD.metadata, labels: { ...KONG_POD.metadata.labels, version: '3.9.1' } } });
-    await until('the new pod label', () => d.latest()[0]?.targets[0]?.__meta_kubernetes_pod_label_version === '3.9.1');
-    a.remove('endpoints', 'kong', 'kong-status');
-    await until('the group gone', () => d.latest().length === 0);
-  });
-});
