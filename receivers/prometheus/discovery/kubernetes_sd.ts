@@ -3,7 +3,8 @@ import { type InClusterOptions, KubernetesApi } from './kubernetes_sd_api.js';
 import { type KubernetesSdConfig, selectorFor } from './kubernetes_sd_config.js';
 import { endpointsGroup, objectKey } from './kubernetes_sd_endpoints.js';
 import { Informer } from './kubernetes_sd_informer.js';
-import { endpoints, type Endpoints, pod, type Pod, service, type Service } from './kubernetes_sd_objects.js';
+import { endpointSlice, type EndpointSlice, endpoints, type Endpoints, pod, type Pod, service, type Service } from './kubernetes_sd_objects.js';
+import { endpointSliceGroup } from './kubernetes_sd_endpointslice.js';
 import { podGroup } from './kubernetes_sd_pod.js';
 import { GroupPublisher } from './sd_publish.js';
 import type { Discoverer, TargetGroup } from './target_group.js';
@@ -11,8 +12,9 @@ import type { Discoverer, TargetGroup } from './target_group.js';
 /**
  * `kubernetes_sd_configs` at work, as Prometheus' discovery/kubernetes (d15adb9a): per namespace
  * (namespaces.names, plus the pod's own with own_namespace; none listed: all namespaces), role pod
- * watches pods; role endpoints watches endpoints, services (for the `__meta_kubernetes_service_*`
- * labels) and pods (for the `_pod_*` labels of the addresses that point at one), each with its selector.
+ * watches pods; role endpoints (endpointslice) watches endpoints (endpointslices), services (for the
+ * `__meta_kubernetes_service_*` labels) and pods (for the `_pod_*` labels of the addresses that point
+ * at one), each with its selector.
  * Groups are handed over once every watch has listed, then after every change; a watch that fails keeps
  * its last objects while it retries.
  */
@@ -32,6 +34,9 @@ function parser<T>(schema: { safeParse(o: unknown): { success: true; data: T } |
 const parsePod = parser<Pod>(pod);
 const parseService = parser<Service>(service);
 const parseEndpoints = parser<Endpoints>(endpoints);
+const parseEndpointSlice = parser<EndpointSlice>(endpointSlice);
+
+type Watched = Pod | Service | Endpoints | EndpointSlice;
 
 export class KubernetesSdDiscoverer implements Discoverer {
   private readonly api: KubernetesApi;
@@ -40,6 +45,7 @@ export class KubernetesSdDiscoverer implements Discoverer {
   private readonly pods: Informer<Pod>[] = [];
   private readonly services: Informer<Service>[] = [];
   private readonly endpoints: Informer<Endpoints>[] = [];
+  private readonly slices: Informer<EndpointSlice>[] = [];
   private publisher: GroupPublisher | undefined;
   private pending: NodeJS.Immediate | undefined;
   private stopped = false;
@@ -66,10 +72,12 @@ export class KubernetesSdDiscoverer implements Discoverer {
     for (const ns of this.namespaces()) {
       const base = ns === '' ? '/api/v1' : `/api/v1/namespaces/${encodeURIComponent(ns)}`;
       this.pods.push(this.informer(`${base}/pods`, 'pod', parsePod));
-      if (this.config.role === 'endpoints') {
-        this.endpoints.push(this.informer(`${base}/endpoints`, 'endpoints', parseEndpoints));
-        this.services.push(this.informer(`${base}/services`, 'service', parseService));
+      if (this.config.role === 'endpoints') this.endpoints.push(this.informer(`${base}/endpoints`, 'endpoints', parseEndpoints));
+      if (this.config.role === 'endpointslice') {
+        const group = ns === '' ? '/apis/discovery.k8s.io/v1' : `/apis/discovery.k8s.io/v1/namespaces/${encodeURIComponent(ns)}`;
+        this.slices.push(this.informer(`${group}/endpointslices`, 'endpointslice', parseEndpointSlice));
       }
+      if (this.config.role !== 'pod') this.services.push(this.informer(`${base}/services`, 'service', parseService));
     }
     for (const i of this.all()) i.start();
     return Promise.resolve();
@@ -81,11 +89,11 @@ export class KubernetesSdDiscoverer implements Discoverer {
     await Promise.all(this.all().map((i) => i.stop()));
   }
 
-  private all(): Informer<Pod | Service | Endpoints>[] {
-    return [...this.pods, ...this.services, ...this.endpoints] as Informer<Pod | Service | Endpoints>[];
+  private all(): Informer<Watched>[] {
+    return [...this.pods, ...this.services, ...this.endpoints, ...this.slices] as Informer<Watched>[];
   }
 
-  private informer<T extends Pod | Service | Endpoints>(path: string, kind: 'pod' | 'service' | 'endpoints', parse: (o: unknown) => T | undefined): Informer<T> {
+  private informer<T extends Watched>(path: string, kind: 'pod' | 'service' | 'endpoints' | 'endpointslice', parse: (o: unknown) => T | undefined): Informer<T> {
     return new Informer<T>({
       api: this.api,
       path,
@@ -114,6 +122,7 @@ export class KubernetesSdDiscoverer implements Discoverer {
     if (this.config.role === 'pod') return [...merged(this.pods).values()].map(podGroup).sort(bySource);
     const services = merged(this.services);
     const pods = merged(this.pods);
+    if (this.config.role === 'endpointslice') return [...merged(this.slices).values()].map((e) => endpointSliceGroup(e, services, pods)).sort(bySource);
     return [...merged(this.endpoints).values()].map((e) => endpointsGroup(e, services, pods)).sort(bySource);
   }
 }

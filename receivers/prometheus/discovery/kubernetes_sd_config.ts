@@ -3,37 +3,38 @@ import { refusedKey } from '../../../core/index.js';
 
 /**
  * One `kubernetes_sd_configs` entry, with Prometheus' keys and checks (prometheus/prometheus
- * discovery/kubernetes/kubernetes.go at d15adb9a, `SDConfig.UnmarshalYAML`). Roles pod and endpoints
- * only; the HTTP client keys are the two a cluster needs (`bearer_token_file`, `tls_config`).
+ * discovery/kubernetes/kubernetes.go at d15adb9a, `SDConfig.UnmarshalYAML`). Roles pod, endpoints and
+ * endpointslice only; the HTTP client keys are the two a cluster needs (`bearer_token_file`, `tls_config`).
  */
 
-const ROLES = ['pod', 'endpoints'] as const;
+const ROLES = ['pod', 'endpoints', 'endpointslice'] as const;
 export type KubernetesRole = (typeof ROLES)[number];
 
 /** Which selector roles each role's watches take (Prometheus' `allowedSelectors`; node: no node watch here). */
 const ALLOWED_SELECTORS: Readonly<Record<KubernetesRole, readonly string[]>> = {
   pod: ['pod'],
   endpoints: ['pod', 'service', 'endpoints'],
+  endpointslice: ['pod', 'service', 'endpointslice'],
 };
 
-const OTHER_ROLES = ['node', 'service', 'endpointslice', 'ingress'];
+const OTHER_ROLES = ['node', 'service', 'ingress'];
 
 const role = z
-  .string({ message: 'role missing (one of: pod, endpoints)' })
+  .string({ message: 'role missing (one of: pod, endpoints, endpointslice)' })
   .superRefine((r, ctx) => {
   if ((ROLES as readonly string[]).includes(r)) return;
   ctx.addIssue({
     code: 'custom',
     message: OTHER_ROLES.includes(r)
-      ? `kongtel discovers role pod and endpoints only; use role: pod (one target per Kong container port) or role: endpoints (the pods behind a Service)`
-      : `unknown Kubernetes SD role "${r}": use pod or endpoints`,
+      ? `kongtel discovers roles pod, endpoints and endpointslice only; use role: pod (one target per Kong container port) or role: endpointslice (the pods behind a Service)`
+      : `unknown Kubernetes SD role "${r}": use pod, endpoints or endpointslice`,
   });
 })
   // Checked just above.
   .transform((r) => r as KubernetesRole);
 
 const selector = z.strictObject({
-  role: z.string({ message: 'must be the role the selector applies to: pod, service or endpoints' }),
+  role: z.string({ message: 'must be the role the selector applies to: pod, service, endpoints or endpointslice' }),
   /** A label selector as `kubectl -l` takes it, e.g. "app.kubernetes.io/name=kong". */
   label: z.string().optional(),
   /** A field selector, e.g. "status.phase=Running". */
@@ -100,7 +101,7 @@ export interface ResourceSelector {
   readonly field?: string;
 }
 
-export function selectorFor(config: KubernetesSdConfig, kind: 'pod' | 'service' | 'endpoints'): ResourceSelector {
+export function selectorFor(config: KubernetesSdConfig, kind: 'pod' | 'service' | 'endpoints' | 'endpointslice'): ResourceSelector {
   const s = config.selectors.find((x) => x.role === kind);
   return { label: s?.label, field: s?.field };
 }

@@ -50,7 +50,10 @@ export const pod = z.looseObject({
 });
 export type Pod = z.output<typeof pod>;
 
-export const service = z.looseObject({ metadata: objectMeta });
+export const service = z.looseObject({
+  metadata: objectMeta,
+  spec: z.looseObject({ ipFamilyPolicy: z.string().optional(), ipFamilies: z.array(z.string()).default([]) }).default({ ipFamilies: [] }),
+});
 export type Service = z.output<typeof service>;
 
 const endpointAddress = z.looseObject({
@@ -69,6 +72,35 @@ export const endpoints = z.looseObject({
     .default([]),
 });
 export type Endpoints = z.output<typeof endpoints>;
+
+const optionalText = z.string().nullable().optional();
+
+/** discovery.k8s.io/v1 EndpointSlice: optional fields are pointers in Go, so absent and null both mean unset. */
+export const endpointSlice = z.looseObject({
+  metadata: objectMeta,
+  addressType: z.string().default(''),
+  endpoints: z
+    .array(
+      z.looseObject({
+        addresses: z.array(z.string()).default([]),
+        conditions: z
+          .looseObject({ ready: z.boolean().nullable().optional(), serving: z.boolean().nullable().optional(), terminating: z.boolean().nullable().optional() })
+          .default({}),
+        hostname: optionalText,
+        nodeName: optionalText,
+        zone: optionalText,
+        targetRef: z.looseObject({ kind: z.string().default(''), name: z.string().default(''), namespace: z.string().default('') }).nullable().optional(),
+        deprecatedTopology: z.record(z.string(), z.string()).nullable().optional(),
+      }),
+    )
+    .nullable()
+    .default([]),
+  ports: z
+    .array(z.looseObject({ name: optionalText, port: z.number().int().nullable().optional(), protocol: optionalText, appProtocol: optionalText }))
+    .nullable()
+    .default([]),
+});
+export type EndpointSlice = z.output<typeof endpointSlice>;
 
 /** What the list call answers (PodList, ServiceList, EndpointsList). */
 export const objectList = z.looseObject({

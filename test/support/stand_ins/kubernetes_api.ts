@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 /**
- * A Kubernetes API server's list and watch calls for pods, services and endpoints (core/v1), over
+ * A Kubernetes API server's list and watch calls for pods, services, endpoints (core/v1) and
+ * endpointslices (discovery.k8s.io/v1), over
  * HTTPS on loopback, answering as the API reference documents them: a `<Kind>List` with
  * `metadata.resourceVersion` (paged with `limit`/`continue`), a chunked stream of one WatchEvent per
  * line for `?watch=true&resourceVersion=…`, an ERROR event with a 410 Status for a version older than
@@ -13,7 +14,7 @@ import type { Duplex } from 'node:stream';
  * are fixtures written after the API reference's examples (test/testdata/kubernetes/).
  */
 
-export type Resource = 'pods' | 'services' | 'endpoints';
+export type Resource = 'pods' | 'services' | 'endpoints' | 'endpointslices';
 
 export interface KubeObject {
   readonly metadata: { readonly name: string; readonly namespace: string; readonly labels?: Readonly<Record<string, string>>; readonly [k: string]: unknown };
@@ -35,11 +36,11 @@ interface OpenWatch {
   readonly res: ServerResponse;
 }
 
-const KINDS: Readonly<Record<Resource, string>> = { pods: 'Pod', services: 'Service', endpoints: 'Endpoints' };
+const KINDS: Readonly<Record<Resource, string>> = { pods: 'Pod', services: 'Service', endpoints: 'Endpoints', endpointslices: 'EndpointSlice' };
 
 export class KubernetesApiStandIn {
   readonly requests: SeenRequest[] = [];
-  private readonly objects = new Map<Resource, Map<string, KubeObject>>([['pods', new Map()], ['services', new Map()], ['endpoints', new Map()]]);
+  private readonly objects = new Map<Resource, Map<string, KubeObject>>([['pods', new Map()], ['services', new Map()], ['endpoints', new Map()], ['endpointslices', new Map()]]);
   private readonly watches = new Set<OpenWatch>();
   private readonly sockets = new Set<Duplex>();
   private readonly faults: number[] = [];
@@ -126,7 +127,7 @@ export class KubernetesApiStandIn {
 
   private stamp(resource: Resource, object: KubeObject): KubeObject {
     this.version += 1;
-    return { apiVersion: 'v1', kind: KINDS[resource], ...object, metadata: { ...object.metadata, resourceVersion: String(this.version) } };
+    return { apiVersion: resource === 'endpointslices' ? 'discovery.k8s.io/v1' : 'v1', kind: KINDS[resource], ...object, metadata: { ...object.metadata, resourceVersion: String(this.version) } };
   }
 
   private send(resource: Resource, type: string, object: KubeObject): void {
@@ -149,7 +150,7 @@ export class KubernetesApiStandIn {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'https://stand-in');
-    const m = /^\/api\/v1\/(?:namespaces\/([^/]+)\/)?(pods|services|endpoints)$/.exec(url.pathname);
+    const m = /^\/(?:api\/v1|apis\/discovery\.k8s\.io\/v1)\/(?:namespaces\/([^/]+)\/)?(pods|services|endpoints|endpointslices)$/.exec(url.pathname);
     const watch = url.searchParams.get('watch') === 'true';
     this.requests.push({ resource: m?.[2] ?? url.pathname, namespace: m?.[1], watch, query: url.searchParams, authorization: req.headers.authorization });
     if (req.headers.authorization !== `Bearer ${this.token}`) return this.status(res, 401, 'Unauthorized');

@@ -30,7 +30,7 @@ describe('kubernetes_sd_configs schema', () => {
 
   it.each([
     ['no role', {}, ['role: required']],
-    ['role node', { role: 'node' }, ['role: kongtel discovers role pod and endpoints only']],
+    ['role node', { role: 'node' }, ['role: kongtel discovers roles pod, endpoints and endpointslice only']],
     ['an unknown role', { role: 'pods' }, ['role: unknown Kubernetes SD role "pods"']],
     ['a token file without api_server', { role: 'pod', bearer_token_file: '/t' }, ['bearer_token_file: to use a custom HTTP client configuration please provide the api_server URL']],
     ['own_namespace with api_server', { role: 'pod', api_server: 'https://k:6443', namespaces: { own_namespace: true } }, ['namespaces.own_namespace: cannot be used with api_server']],

@@ -82,3 +82,45 @@ describe('kubernetes_sd_configs role endpoints', () => {
     await until('the group gone', () => d.latest().length === 0);
   });
 });
+
+describe('kubernetes_sd_configs role endpointslice', () => {
+  it('one target per endpoint address and port, with the slice\'s conditions and the Service named by its label', async () => {
+    const a = await startApi();
+    a.put('pods', KONG_POD);
+    a.put('services', fixture('service_kong_status.json'));
+    a.put('endpointslices', fixture('endpointslice_kong_status.json'));
+    const d = await discover(viaApiServer(a, { role: 'endpointslice', namespaces: { names: ['kong'] }, selectors: [{ role: 'endpointslice', label: 'kubernetes.io/service-name=kong-status' }] }));
+    await until('the first update', () => d.updates.length === 1);
+    const [group] = d.latest();
+    expect(group?.source).toBe('endpointslice/kong/kong-status-abc12');
+    expect(group?.labels).toMatchObject({
+      __meta_kubernetes_namespace: 'kong',
+      __meta_kubernetes_endpointslice_address_type: 'IPv4',
+      __meta_kubernetes_endpointslice_name: 'kong-status-abc12',
+      __meta_kubernetes_endpointslice_label_kubernetes_io_service_name: 'kong-status',
+      __meta_kubernetes_service_name: 'kong-status',
+    });
+    const targets = group?.targets ?? [];
+    expect(targets.map((t) => [t.__address__, t.__meta_kubernetes_endpointslice_endpoint_conditions_ready, t.__meta_kubernetes_pod_container_port_name])).toEqual([
+      ['10.244.1.17:8100', 'true', 'status'],
+      ['10.244.2.9:8100', 'false', undefined],
+      ['10.244.1.17:8000', undefined, 'proxy'],
+    ]);
+    expect(targets[0]).toMatchObject({
+      __meta_kubernetes_endpointslice_port: '8100',
+      __meta_kubernetes_endpointslice_port_name: 'status',
+      __meta_kubernetes_endpointslice_port_protocol: 'TCP',
+      __meta_kubernetes_endpointslice_endpoint_conditions_serving: 'true',
+      __meta_kubernetes_endpointslice_endpoint_conditions_terminating: 'false',
+      __meta_kubernetes_endpointslice_endpoint_node_name: 'worker-1',
+      __meta_kubernetes_endpointslice_endpoint_zone: 'eu-west-1a',
+      __meta_kubernetes_endpointslice_address_target_kind: 'Pod',
+      __meta_kubernetes_endpointslice_address_target_name: 'kong-gateway-5d8f7c9b6-x2x7q',
+      __meta_kubernetes_pod_name: 'kong-gateway-5d8f7c9b6-x2x7q',
+    });
+    expect(targets[1]?.__meta_kubernetes_endpointslice_endpoint_conditions_terminating).toBe('true');
+    const slices = a.requests.filter((r) => r.resource === 'endpointslices');
+    expect(slices.length).toBeGreaterThan(0);
+    expect(slices.every((r) => r.namespace === 'kong' && r.query.get('labelSelector') === 'kubernetes.io/service-name=kong-status')).toBe(true);
+  });
+});
