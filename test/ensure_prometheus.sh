@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # The end-to-end tests scrape kongtel with a real Prometheus server and check its output with promtool.
-# Installs Debian's `prometheus` package when it is missing and we are root; otherwise says what to run.
+# dns_sd_configs is tested against a real DNS server, Debian's dnsmasq, run by the tests on loopback.
+# Installs the Debian packages `prometheus` and `dnsmasq` when missing and we are root; otherwise says what to run.
 set -euo pipefail
-if command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1; then
+export PATH="$PATH:/usr/sbin:/sbin"
+missing=()
+if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then missing+=(prometheus); fi
+if ! command -v dnsmasq >/dev/null 2>&1; then missing+=(dnsmasq); fi
+if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "The tests need Prometheus (prometheus and promtool). Install it with:" >&2
-  echo "  sudo apt-get update && sudo apt-get install -y prometheus" >&2
+  echo "The tests need ${missing[*]}. Install with:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
   exit 1
 fi
-echo "Installing Prometheus (Debian package 'prometheus') for the end-to-end tests..." >&2
+echo "Installing ${missing[*]} (Debian packages) for the end-to-end tests..." >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
-apt-get install -y -qq --no-install-recommends prometheus >/dev/null
-# The package may try to start a system service; the tests run their own server on a free port.
-command -v prometheus >/dev/null && command -v promtool >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The packages may try to start system services; the tests run their own servers on free ports.
+command -v prometheus >/dev/null && command -v promtool >/dev/null && command -v dnsmasq >/dev/null
