@@ -17,7 +17,14 @@ export interface K8sObject {
  * has no components). Rendered, not re-implemented: what is validated is what `kubectl apply -k` sends.
  */
 export function render(kustomization: string): K8sObject[] {
-  const out = execFileSync('kubectl', ['kustomize', join(ROOT, kustomization)], { encoding: 'utf8' });
+  let out: string;
+  try {
+    out = execFileSync('kubectl', ['kustomize', join(ROOT, kustomization)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: string };
+    if (e.code === 'ENOENT') throw new Error('test/deploy needs kubectl ≥ 1.21 on PATH (its kustomize renders components); the machine image has it');
+    throw new Error(`kubectl kustomize ${kustomization}: ${e.stderr ?? e.message}`);
+  }
   return parseAllDocuments(out).map((doc) => doc.toJS() as K8sObject).filter((o) => o !== null);
 }
 
