@@ -59,10 +59,10 @@ describe('YAML examples in the docs', () => {
     });
   }
 
-  it('the Kubernetes ConfigMap holds a valid pipeline', () => {
-    const configMap = parse(readFileSync(join(ROOT, 'deploy/kubernetes/configmap.yaml'), 'utf8')) as { data: Record<string, string> };
+  it('the Kubernetes log receivers ConfigMap (deploy/kubernetes/components/log-receivers/pipelines.yaml) holds a valid pipeline', () => {
+    const pipelines = readFileSync(join(ROOT, 'deploy/kubernetes/components/log-receivers/pipelines.yaml'), 'utf8');
     const env = { KONGTEL_TOKEN: 't', DT_ENDPOINT: 'https://abc123.live.dynatrace.com/api/v2/otlp', DT_API_TOKEN: 't', POD_NAME: 'kongtel-0' };
-    const config = parseConfig(configMap.data['pipelines.yaml'], 'configmap', FACTORIES, env);
+    const config = parseConfig(pipelines, 'log-receivers/pipelines.yaml', FACTORIES, env);
     expect(config.pipelines.map((p) => p.id)).toEqual(['metrics/prometheus', 'metrics/dynatrace']);
     expect(config.service.telemetry.resource['service.instance.id']).toBe('kongtel-0');
   });
