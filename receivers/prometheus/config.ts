@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { byteSize, duration, parseEndpoint, refusedKey } from '../../core/index.js';
+import { dnsSdConfigSchema, type DnsSdConfig } from './discovery/dns_sd_config.js';
 import { fileSdConfigSchema, type FileSdConfig } from './discovery/file_sd_config.js';
+import { kubernetesSdConfigSchema, type KubernetesSdConfig } from './discovery/kubernetes_sd_config.js';
 import { relabelConfigsSchema, type RelabelRule } from './relabel/schema.js';
 
 /**
@@ -83,6 +85,8 @@ const scrapeConfigInput = z.strictObject({
   scheme: z.enum(['http', 'https']).default('http'),
   static_configs: z.array(staticConfig).default([]),
   file_sd_configs: z.array(fileSdConfigSchema).default([]),
+  dns_sd_configs: z.array(dnsSdConfigSchema).default([]),
+  kubernetes_sd_configs: z.array(kubernetesSdConfigSchema).default([]),
   /** Prometheus' key: query parameters of every scrape (the first value is also the `__param_<name>` label). */
   params: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a parameter name of letters, digits and _'), z.array(z.string()).min(1, 'list at least one value')).default({}),
   /** Applied to every target before it is scraped (Prometheus' actions and defaults). */
@@ -100,10 +104,6 @@ const scrapeConfigInput = z.strictObject({
    * 10 000 series is about 1.1 MiB).
    */
   body_size_limit: byteSize().default(DEFAULT_BODY_SIZE_LIMIT),
-  // Prometheus keys of the Collector's README example (contrib prometheusreceiver README, 17d4c85d).
-  kubernetes_sd_configs: refusedKey(
-    'kongtel has no kubernetes_sd_configs: list Kong\'s Status API addresses in static_configs (e.g. static_configs: [{ targets: ["kong-metrics.kong:8100"] }]) or in file_sd_configs files',
-  ),
 });
 
 const globalConfig = z.strictObject({
@@ -129,8 +129,13 @@ const scrapeConfigs = z.array(scrapeConfigInput).superRefine((jobs, ctx) => {
         message: `"${job.job_name}" is already the job_name of scrape_configs[${first}]; each job needs its own name`,
       });
     } else seen.set(job.job_name, i);
-    if (job.static_configs.length === 0 && job.file_sd_configs.length === 0) {
-      ctx.addIssue({ code: 'custom', path: [i, 'static_configs'], message: 'add static_configs: [{ targets: ["kong:8100"] }] or file_sd_configs: [{ files: [...] }]' });
+    const discovered = job.file_sd_configs.length + job.dns_sd_configs.length + job.kubernetes_sd_configs.length;
+    if (job.static_configs.length === 0 && discovered === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'static_configs'],
+        message: 'add static_configs: [{ targets: ["kong:8100"] }], or file_sd_configs, dns_sd_configs or kubernetes_sd_configs to discover Kong\'s pods',
+      });
     }
     if (job.basic_auth !== undefined && job.bearer_token !== undefined) {
       ctx.addIssue({ code: 'custom', path: [i, 'bearer_token'], message: 'set basic_auth or bearer_token, not both' });
@@ -173,6 +178,8 @@ export interface ScrapeConfig {
   readonly scheme: 'http' | 'https';
   readonly static_configs: readonly StaticConfig[];
   readonly file_sd_configs: readonly FileSdConfig[];
+  readonly dns_sd_configs: readonly DnsSdConfig[];
+  readonly kubernetes_sd_configs: readonly KubernetesSdConfig[];
   readonly params: Readonly<Record<string, readonly string[]>>;
   readonly relabel_configs: readonly RelabelRule[];
   readonly metric_relabel_configs: readonly RelabelRule[];

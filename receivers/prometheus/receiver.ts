@@ -1,6 +1,9 @@
-import type { ComponentContext, Consumer, Host, Receiver } from '../../core/index.js';
+import { type Clock, type ComponentContext, type Consumer, errorMessage, type Host, type Logger, type Receiver } from '../../core/index.js';
 import type { PrometheusReceiverConfig } from './config.js';
+import { DnsSdDiscoverer } from './discovery/dns_sd.js';
 import { FileSdDiscoverer } from './discovery/file_sd.js';
+import { KubernetesSdDiscoverer } from './discovery/kubernetes_sd.js';
+import type { KubernetesSdConfig } from './discovery/kubernetes_sd_config.js';
 import { StaticDiscoverer } from './discovery/static.js';
 import type { Discoverer } from './discovery/target_group.js';
 import type { ScrapeLoop } from './scrape_loop.js';
@@ -34,6 +37,9 @@ export class PrometheusReceiver implements Receiver {
       const discoverers: Discoverer[] = [];
       if (job.static_configs.length > 0) discoverers.push(new StaticDiscoverer(job.static_configs));
       job.file_sd_configs.forEach((c, k) => discoverers.push(new FileSdDiscoverer(c, `${jobWhere}.file_sd_configs[${k}]`, this.ctx.clock, this.ctx.logger)));
+      const options = { logger: this.ctx.logger, clock: this.ctx.clock };
+      for (const c of job.dns_sd_configs) discoverers.push(new DnsSdDiscoverer(c, options));
+      job.kubernetes_sd_configs.forEach((c, k) => discoverers.push(kubernetesDiscoverer(c, options, `${jobWhere}.kubernetes_sd_configs[${k}]`)));
       this.jobs.push(new JobTargets(await jobSettings(job, jobWhere), discoverers, deps));
     }
     await Promise.all(this.jobs.map((j) => j.start()));
@@ -47,5 +53,14 @@ export class PrometheusReceiver implements Receiver {
   /** Resolves when no scrape is in flight: tests advance a ManualClock, then await this. */
   async idle(): Promise<void> {
     await Promise.all(this.scrapeLoops.map((l) => l.idle()));
+  }
+}
+
+/** Outside a pod (no service account, no KUBERNETES_SERVICE_HOST) the discoverer cannot start: a start-up error with its key path. */
+function kubernetesDiscoverer(c: KubernetesSdConfig, options: { logger: Logger; clock: Clock }, where: string): Discoverer {
+  try {
+    return new KubernetesSdDiscoverer(c, options);
+  } catch (err) {
+    throw new Error(`${where}.${errorMessage(err)}`);
   }
 }

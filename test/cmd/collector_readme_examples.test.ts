@@ -164,10 +164,7 @@ const CASES: readonly Case[] = [
               regex: "(request_duration_seconds.*|response_duration_seconds.*)"
               action: keep
 `,
-    refused: [
-      'receivers.prometheus.config.scrape_configs[1].kubernetes_sd_configs: kongtel has no kubernetes_sd_configs: list Kong\'s Status API addresses in static_configs (e.g. static_configs: [{ targets: ["kong-metrics.kong:8100"] }]) or in file_sd_configs files',
-      'receivers.prometheus.config.scrape_configs[1].static_configs: add static_configs: [{ targets: ["kong:8100"] }] or file_sd_configs: [{ files: [...] }]',
-    ],
+    refused: [],
   },
   {
     name: 'prometheus receiver: top-level options',

@@ -8,7 +8,7 @@ import { configIssues } from '../../support/config_errors.js';
 import { readmeYaml } from '../../support/readme.js';
 
 /** The keys this job does not set, at their defaults (no discovery beyond static_configs, no relabelling). */
-const NO_DISCOVERY = { file_sd_configs: [], params: {}, relabel_configs: [], metric_relabel_configs: [] };
+const NO_DISCOVERY = { file_sd_configs: [], dns_sd_configs: [], kubernetes_sd_configs: [], params: {}, relabel_configs: [], metric_relabel_configs: [] };
 const FACTORIES: readonly Factory[] = [prometheusReceiverFactory, prometheusExporterFactory];
 
 function load(file: string): PrometheusReceiverConfig {
