@@ -1,4 +1,4 @@
-import { addObjectMetaLabels, joinHostPort, META, podLabels, serviceLabels, withoutEmpty } from './kubernetes_sd_labels.js';
+import { addObjectMetaLabels, joinHostPort, META, podLabels, serviceLabels, uncoveredPortTargets, withoutEmpty } from './kubernetes_sd_labels.js';
 import type { Endpoints, Pod, Service } from './kubernetes_sd_objects.js';
 import type { TargetGroup } from './target_group.js';
 
@@ -78,26 +78,6 @@ export function endpointsGroup(eps: Endpoints, services: ReadonlyMap<string, Ser
     }
   }
 
-  for (const { pod, ports } of seenPods.values()) {
-    if (pod.status.podIP === '') continue;
-    const containers = [...pod.spec.containers, ...pod.spec.initContainers];
-    containers.forEach((c, i) => {
-      for (const cport of c.ports) {
-        if (ports.includes(cport.containerPort)) continue;
-        targets.push(
-          withoutEmpty({
-            __address__: joinHostPort(pod.status.podIP, cport.containerPort),
-            [`${META}pod_container_name`]: c.name,
-            [`${META}pod_container_image`]: c.image,
-            [`${META}pod_container_port_name`]: cport.name,
-            [`${META}pod_container_port_number`]: String(cport.containerPort),
-            [`${META}pod_container_port_protocol`]: cport.protocol,
-            [`${META}pod_container_init`]: String(i >= pod.spec.containers.length),
-            ...podLabels(pod),
-          }),
-        );
-      }
-    });
-  }
+  targets.push(...uncoveredPortTargets(seenPods.values()));
   return { source: `endpoints/${ns}/${eps.metadata.name}`, targets, labels: withoutEmpty(labels) };
 }

@@ -1,5 +1,5 @@
 import { objectKey } from './kubernetes_sd_endpoints.js';
-import { addObjectMetaLabels, joinHostPort, META, podLabels, sanitizeLabelName, serviceLabels, withoutEmpty } from './kubernetes_sd_labels.js';
+import { addObjectMetaLabels, joinHostPort, META, podLabels, sanitizeLabelName, serviceLabels, uncoveredPortTargets, withoutEmpty } from './kubernetes_sd_labels.js';
 import type { EndpointSlice, Pod, Service } from './kubernetes_sd_objects.js';
 import type { TargetGroup } from './target_group.js';
 
@@ -82,25 +82,6 @@ export function endpointSliceGroup(eps: EndpointSlice, services: ReadonlyMap<str
       }
     }
   }
-  for (const { pod, ports: covered } of seenPods.values()) {
-    if (pod.status.podIP === '') continue;
-    [...pod.spec.containers, ...pod.spec.initContainers].forEach((c, i) => {
-      for (const cport of c.ports) {
-        if (covered.includes(cport.containerPort)) continue;
-        targets.push(
-          withoutEmpty({
-            __address__: joinHostPort(pod.status.podIP, cport.containerPort),
-            [`${META}pod_container_name`]: c.name,
-            [`${META}pod_container_image`]: c.image,
-            [`${META}pod_container_port_name`]: cport.name,
-            [`${META}pod_container_port_number`]: String(cport.containerPort),
-            [`${META}pod_container_port_protocol`]: cport.protocol,
-            [`${META}pod_container_init`]: String(i >= pod.spec.containers.length),
-            ...podLabels(pod),
-          }),
-        );
-      }
-    });
-  }
+  targets.push(...uncoveredPortTargets(seenPods.values()));
   return { source, targets, labels: withoutEmpty(labels) };
 }

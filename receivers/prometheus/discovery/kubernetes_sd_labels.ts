@@ -70,3 +70,32 @@ export function withoutEmpty(ls: Record<string, string>): Record<string, string>
   for (const [k, v] of Object.entries(ls)) if (v !== '') out[k] = v;
   return out;
 }
+
+/**
+ * Prometheus' extra targets of endpoints and endpointslice discovery (discovery/kubernetes endpoints.go,
+ * endpointslice.go): one per container port of a pod the endpoints point at that no endpoint port covers.
+ */
+export function uncoveredPortTargets(seenPods: Iterable<{ readonly pod: Pod; readonly ports: readonly number[] }>): Record<string, string>[] {
+  const targets: Record<string, string>[] = [];
+  for (const { pod, ports: covered } of seenPods) {
+    if (pod.status.podIP === '') continue;
+    [...pod.spec.containers, ...pod.spec.initContainers].forEach((c, i) => {
+      for (const cport of c.ports) {
+        if (covered.includes(cport.containerPort)) continue;
+        targets.push(
+          withoutEmpty({
+            __address__: joinHostPort(pod.status.podIP, cport.containerPort),
+            [`${META}pod_container_name`]: c.name,
+            [`${META}pod_container_image`]: c.image,
+            [`${META}pod_container_port_name`]: cport.name,
+            [`${META}pod_container_port_number`]: String(cport.containerPort),
+            [`${META}pod_container_port_protocol`]: cport.protocol,
+            [`${META}pod_container_init`]: String(i >= pod.spec.containers.length),
+            ...podLabels(pod),
+          }),
+        );
+      }
+    });
+  }
+  return targets;
+}
