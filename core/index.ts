@@ -82,7 +82,7 @@ export {
 export { refusedKey } from './config/refused_key.js';
 
 // Config value types components put in their schemas: durations, sizes, endpoints.
-export { byteSize, duration, endpoint, type HostPort, MAX_DURATION_MS, parseDuration, parseEndpoint, parseSize } from './config/units.js';
+export { byteSize, duration, endpoint, formatEndpoint, type HostPort, MAX_DURATION_MS, parseDuration, parseEndpoint, parseSize } from './config/units.js';
 
 // Time, injected so interval and retry logic is tested without sleeping (clock.ts).
 export { type Clock, hrTimeToMs, ManualClock, msToHrTime, systemClock, type Timer } from './clock.js';

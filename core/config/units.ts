@@ -97,6 +97,11 @@ export interface HostPort {
   port: number;
 }
 
+/** `parseEndpoint`'s inverse: an IPv6 address gets its brackets (`[::1]:8100`), as Go's net.JoinHostPort. */
+export function formatEndpoint(host: string, port: number | string): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 export function parseEndpoint(v: string): HostPort | undefined {
   const m = /^(\[[0-9a-fA-F:.]+\]|[^:\s[\]]*):(\d{1,5})$/.exec(v.trim());
   if (!m) return undefined;

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { DataPointType, type MetricData } from '@opentelemetry/sdk-metrics';
-import { KONG_PLUGIN_FAMILY_BY_NAME, type KongPluginFamily } from '../../core/kong/plugin_families.js';
+import { KONG_PLUGIN_FAMILY_BY_NAME } from '../../core/kong/plugin_families.js';
 import { KONG_RULE_BY_INSTRUMENT, type KongFamilyRule, type KongLabelRule } from '../../core/kong/prometheus_names.js';
 import { attributeLabels, attributeText, labelText, type DroppedAttribute, type LabelMap } from './labels.js';
 import { prometheusMetricName, type OtelMetricKind } from './naming.js';
@@ -48,10 +48,10 @@ export function resolveTarget(
     // Already Kong's family (kong_metrics' `naming: kong`, or a scraped Kong page): its name as Kong
     // prints it, which the suffix rules would change (`kong_bandwidth_bytes` is a counter without `_total`),
     // and Kong's whole label set in Kong's order, `""` where the attribute was left off as empty.
-    const own = KONG_PLUGIN_FAMILY_BY_NAME.get(name);
+    const own = OWN_RULES.get(name);
     if (own !== undefined && FAMILY_TYPE[kind] === own.type) {
-      const family = opts.namespace === '' ? own.name : `${opts.namespace}_${own.name}`;
-      return { family, type: own.type, help: description.trim() === '' ? own.help : description, scale: 1, kong: ownRule(own) };
+      const family = opts.namespace === '' ? own.family : `${opts.namespace}_${own.family}`;
+      return { family, type: own.type, help: description.trim() === '' ? own.help : description, scale: 1, kong: own };
     }
     const rule = KONG_RULE_BY_INSTRUMENT.get(name);
     const scale = rule ? kongScale(rule, unit, kind) : undefined;
@@ -72,17 +72,13 @@ export function resolveTarget(
   };
 }
 
-const OWN_RULES = new Map<KongPluginFamily, KongFamilyRule>();
-
-/** A Kong family read under its own name: each label from the attribute of the same name. */
-function ownRule(f: KongPluginFamily): KongFamilyRule {
-  let rule = OWN_RULES.get(f);
-  if (rule === undefined) {
-    rule = { instrument: f.name, family: f.name, type: f.type, unit: '', help: f.help, bounds: f.bounds, labels: f.labels.map((label) => ({ label, from: [label] })) };
-    OWN_RULES.set(f, rule);
-  }
-  return rule;
-}
+/** Each Kong family read under its own name: each label from the attribute of the same name. */
+const OWN_RULES: ReadonlyMap<string, KongFamilyRule> = new Map(
+  [...KONG_PLUGIN_FAMILY_BY_NAME.values()].map((f) => [
+    f.name,
+    { instrument: f.name, family: f.name, type: f.type, unit: '', help: f.help, bounds: f.bounds, labels: f.labels.map((label) => ({ label, from: [label] })) },
+  ]),
+);
 
 /**
  * Whether a histogram mapped onto a Kong family has Kong's bucket bounds (true for anything else): with

@@ -16,8 +16,8 @@ import { familyHistogram, familySum, type KongLabels, label, labels } from './ko
  * `ai.mcp.rpc[]` item, recorded as exporter.lua's `log()` does (Kong/kong@22246ef2; the Enterprise
  * additions as kong-log-format.md §5 gives them):
  * - labels `ai_provider` ← `meta.provider_name`, `ai_model` ← `meta.request_model`, the four cache labels
- *   ← `cache.*` as logged (Kong does not lower-case `Hit`), `""` when absent, then workspace, consumer and
- *   `request_mode` (tokens have no `request_mode`);
+ *   ← `cache.*` as logged (Kong does not lower-case `Hit`), then workspace, consumer and `request_mode`
+ *   (tokens have no `request_mode`); a label Kong would print as `""` is left off (kong_plugin.ts);
  * - requests +1 per call; cost, tokens and the latencies only when > 0; tokens from the plural names, with
  *   the fallbacks EE 3.14.0.13 reads (`input_tokens`/`output_tokens`) and 3.7's singular ones, total only
  *   when logged (Kong adds nothing up);

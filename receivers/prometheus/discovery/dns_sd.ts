@@ -1,5 +1,5 @@
 import { promises as dns } from 'node:dns';
-import { type Clock, errorMessage, type Logger, systemClock, type Timer } from '../../../core/index.js';
+import { type Clock, errorMessage, formatEndpoint, type Logger, systemClock, type Timer } from '../../../core/index.js';
 import type { DnsSdConfig } from './dns_sd_config.js';
 import { type DnsRecord, DnsLookupUnknown, lookupWithSearchList, readSearchList, type SearchList } from './dns_sd_lookup.js';
 import { GroupPublisher } from './sd_publish.js';
@@ -97,13 +97,13 @@ export class DnsSdDiscoverer implements Discoverer {
   private target(name: string, r: DnsRecord): Record<string, string>[] {
     switch (r.kind) {
       case 'address':
-        return [{ __address__: joinHostPort(r.address, this.config.port), __meta_dns_name: name }];
+        return [{ __address__: formatEndpoint(r.address, this.config.port), __meta_dns_name: name }];
       case 'SRV':
         // RFC 2782: a target of "." means the service is not offered at this name; no target to scrape.
         if (r.target === '' || r.target === '.') return [];
         return [
           {
-            __address__: joinHostPort(r.target.replace(/\.$/, ''), r.port),
+            __address__: formatEndpoint(r.target.replace(/\.$/, ''), r.port),
             __meta_dns_name: name,
             // Prometheus gives the record's target as the DNS wire writes it: fully qualified, final dot.
             __meta_dns_srv_record_target: rooted(r.target),
@@ -111,9 +111,9 @@ export class DnsSdDiscoverer implements Discoverer {
           },
         ];
       case 'MX':
-        return [{ __address__: joinHostPort(r.target.replace(/\.$/, ''), this.config.port), __meta_dns_name: name, __meta_dns_mx_record_target: rooted(r.target) }];
+        return [{ __address__: formatEndpoint(r.target.replace(/\.$/, ''), this.config.port), __meta_dns_name: name, __meta_dns_mx_record_target: rooted(r.target) }];
       case 'NS':
-        return [{ __address__: joinHostPort(r.target.replace(/\.$/, ''), this.config.port), __meta_dns_name: name, __meta_dns_ns_record_target: rooted(r.target) }];
+        return [{ __address__: formatEndpoint(r.target.replace(/\.$/, ''), this.config.port), __meta_dns_name: name, __meta_dns_ns_record_target: rooted(r.target) }];
     }
   }
 }
@@ -122,7 +122,3 @@ function rooted(name: string): string {
   return name.endsWith('.') ? name : `${name}.`;
 }
 
-/** Go's net.JoinHostPort: an IPv6 address in brackets. */
-export function joinHostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}

@@ -1,3 +1,4 @@
+import { formatEndpoint } from '../../../core/index.js';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -59,7 +60,7 @@ export class KubernetesApi {
     if (host === undefined || host === '' || port === undefined || port === '') {
       throw new Error('api_server: not running in a Kubernetes pod (KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are unset); set api_server, e.g. "https://kubernetes.default.svc"');
     }
-    this.origin = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    this.origin = `https://${formatEndpoint(host, port)}`;
     this.tokenFile = join(dir, 'token');
     try {
       this.ca = readFileSync(join(dir, 'ca.crt'));

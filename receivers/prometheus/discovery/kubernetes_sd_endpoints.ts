@@ -1,4 +1,5 @@
-import { addObjectMetaLabels, joinHostPort, META, podLabels, serviceLabels, uncoveredPortTargets, withoutEmpty } from './kubernetes_sd_labels.js';
+import { formatEndpoint } from '../../../core/index.js';
+import { addObjectMetaLabels, META, podLabels, serviceLabels, uncoveredPortTargets, withoutEmpty } from './kubernetes_sd_labels.js';
 import type { Endpoints, Pod, Service } from './kubernetes_sd_objects.js';
 import type { TargetGroup } from './target_group.js';
 
@@ -32,7 +33,7 @@ export function endpointsGroup(eps: Endpoints, services: ReadonlyMap<string, Ser
 
   const add = (addr: Endpoints['subsets'][number]['addresses'][number], port: Endpoints['subsets'][number]['ports'][number], ready: string): void => {
     const target: Record<string, string> = {
-      __address__: joinHostPort(addr.ip, port.port),
+      __address__: formatEndpoint(addr.ip, port.port),
       [`${META}endpoint_port_name`]: port.name,
       [`${META}endpoint_port_protocol`]: port.protocol,
       [`${META}endpoint_ready`]: ready,

@@ -1,5 +1,6 @@
+import { formatEndpoint } from '../../../core/index.js';
 import { objectKey } from './kubernetes_sd_endpoints.js';
-import { addObjectMetaLabels, joinHostPort, META, podLabels, sanitizeLabelName, serviceLabels, uncoveredPortTargets, withoutEmpty } from './kubernetes_sd_labels.js';
+import { addObjectMetaLabels, META, podLabels, sanitizeLabelName, serviceLabels, uncoveredPortTargets, withoutEmpty } from './kubernetes_sd_labels.js';
 import type { EndpointSlice, Pod, Service } from './kubernetes_sd_objects.js';
 import type { TargetGroup } from './target_group.js';
 
@@ -36,7 +37,7 @@ export function endpointSliceGroup(eps: EndpointSlice, services: ReadonlyMap<str
   for (const ep of eps.endpoints ?? []) {
     for (const port of ports) {
       for (const addr of ep.addresses) {
-        const target: Record<string, string> = { __address__: port.port != null ? joinHostPort(addr, port.port) : addr };
+        const target: Record<string, string> = { __address__: port.port != null ? formatEndpoint(addr, port.port) : addr };
         if (port.name != null) target[`${ES}port_name`] = port.name;
         if (port.protocol != null) target[`${ES}port_protocol`] = port.protocol;
         if (port.port != null) target[`${ES}port`] = String(port.port);

@@ -1,3 +1,4 @@
+import { formatEndpoint } from '../../../core/index.js';
 import type { ObjectMeta, Pod, Service } from './kubernetes_sd_objects.js';
 
 /**
@@ -59,11 +60,6 @@ export function serviceLabels(svc: Service): Record<string, string> {
   return ls;
 }
 
-/** Go's net.JoinHostPort: an IPv6 address in brackets. */
-export function joinHostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
 /** Prometheus drops a label whose value is empty: written out here so a target holds only what it has. */
 export function withoutEmpty(ls: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -84,7 +80,7 @@ export function uncoveredPortTargets(seenPods: Iterable<{ readonly pod: Pod; rea
         if (covered.includes(cport.containerPort)) continue;
         targets.push(
           withoutEmpty({
-            __address__: joinHostPort(pod.status.podIP, cport.containerPort),
+            __address__: formatEndpoint(pod.status.podIP, cport.containerPort),
             [`${META}pod_container_name`]: c.name,
             [`${META}pod_container_image`]: c.image,
             [`${META}pod_container_port_name`]: cport.name,

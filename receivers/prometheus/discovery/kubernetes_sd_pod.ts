@@ -1,4 +1,5 @@
-import { joinHostPort, META, podLabels, withoutEmpty } from './kubernetes_sd_labels.js';
+import { formatEndpoint } from '../../../core/index.js';
+import { META, podLabels, withoutEmpty } from './kubernetes_sd_labels.js';
 import type { Pod } from './kubernetes_sd_objects.js';
 import type { TargetGroup } from './target_group.js';
 
@@ -35,7 +36,7 @@ export function podGroup(pod: Pod): TargetGroup {
     for (const port of c.ports) {
       targets.push(
         withoutEmpty({
-          __address__: joinHostPort(pod.status.podIP, port.containerPort),
+          __address__: formatEndpoint(pod.status.podIP, port.containerPort),
           ...common,
           [`${META}pod_container_port_number`]: String(port.containerPort),
           [`${META}pod_container_port_name`]: port.name,
