@@ -12,9 +12,13 @@ import { benchPrometheusScrape } from './prometheus_scrape.js';
 
 /**
  * `npm run bench`: prints figures, one per line. Not a test: it asserts nothing and fails only when a
- * benchmark cannot run. `npm run bench -- <word>` runs only the sections whose title holds the word.
+ * benchmark cannot run. `npm run bench -- <word>` runs only the sections whose title holds the word;
+ * `--suite scale` runs the scale suite (workers, series, replicas: minutes, not seconds) instead of the
+ * default one, `--suite all` both.
  */
-const sections: [string, () => Promise<readonly BenchLine[]>][] = [
+type Section = [title: string, run: () => Promise<readonly BenchLine[]>];
+
+const sections: Section[] = [
   ['http-log ingest (issue 2)', benchHttpLog],
   ['kong_metrics aggregation (issue 2)', benchKongMetrics],
   ['kong_metrics series sizing (issue 9)', benchKongMetricsSeries],
@@ -27,14 +31,26 @@ const sections: [string, () => Promise<readonly BenchLine[]>][] = [
   ['persistent queue after a long outage (issue 9)', benchPersistentQueue],
 ];
 
+/** `--suite scale` (issue 13). */
+const scaleSections: Section[] = [];
+
 function format(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (Math.abs(v) >= 1000) return Math.round(v).toLocaleString('en-US');
   return v.toFixed(Math.abs(v) >= 10 ? 1 : 3);
 }
 
-const only = process.argv[2];
-for (const [title, run] of sections) {
+const args = process.argv.slice(2);
+const suiteAt = args.indexOf('--suite');
+const suite = suiteAt >= 0 ? args.splice(suiteAt, 2)[1] : 'default';
+const suites: Record<string, Section[]> = { default: sections, scale: scaleSections, all: [...sections, ...scaleSections] };
+const chosen = suite === undefined ? undefined : suites[suite];
+if (chosen === undefined) {
+  process.stderr.write(`--suite: expected one of ${Object.keys(suites).join(', ')}, got ${suite ?? 'nothing'}\n`);
+  process.exit(2);
+}
+const only = args[0];
+for (const [title, run] of chosen) {
   if (only && !title.includes(only)) continue;
   process.stdout.write(`\n## ${title}\n`);
   for (const line of await run()) process.stdout.write(`${line.name.padEnd(64)} ${format(line.value).padStart(14)} ${line.unit}\n`);
