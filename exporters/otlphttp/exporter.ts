@@ -16,7 +16,7 @@ import { metricsUrl, type OtlpHttpConfig } from './config.js';
 import { type EncodedRequest, encodeRequest } from './encode.js';
 import { HttpClient } from './http_client.js';
 import { MemoryQueue } from './memory_queue.js';
-import { ExportOutcomes } from './outcomes.js';
+import { type EnqueueFailedReason, ExportOutcomes } from './outcomes.js';
 import { PersistentQueue, QueueStorageError } from './persistent_queue.js';
 import { QueueFullError, type RequestQueue } from './queue.js';
 import { RetryingSender, type SendResult } from './sender.js';
@@ -230,7 +230,7 @@ export class OtlpHttpExporter implements Exporter, LogPositionRecorder {
     return sender.send(req, this.abort.signal).catch((err: unknown) => ({ kind: 'exhausted', reason: errorMessage(err) }) as const);
   }
 
-  private refuse(points: number, reason: string, message: string): never {
+  private refuse(points: number, reason: EnqueueFailedReason, message: string): never {
     this.outcomes.refused(reason, points);
     throw new BackPressureError(message, this.retryAfterSeconds());
   }

@@ -3,14 +3,25 @@ import type { EncodedRequest } from './encode.js';
 import type { SendResult } from './sender.js';
 
 /**
+ * Label `reason` of kongtel_exporter_send_failed_metric_points_total; a permanent refusal by the
+ * backend counts as `http_<status>` (`http_400`, `http_401`, ...). docs/troubleshooting.md explains each.
+ */
+export const SEND_FAILED_REASONS = ['encoding', 'shutdown', 'partial_success', 'retries_exhausted'] as const;
+export type SendFailedReason = (typeof SEND_FAILED_REASONS)[number] | `http_${number}`;
+
+/** Label `reason` of kongtel_exporter_enqueue_failed_metric_points_total. */
+export const ENQUEUE_FAILED_REASONS = ['shutting_down', 'queue_full', 'storage'] as const;
+export type EnqueueFailedReason = (typeof ENQUEUE_FAILED_REASONS)[number];
+
+/**
  * The exporter's self-telemetry and outcome logs in one place, so every path (queued, inline, shutdown)
  * counts the same way: points sent, points failed by `reason`, points refused at the queue by `reason`.
  */
 export class ExportOutcomes {
   private readonly sent: CounterHandle;
   readonly retries: CounterHandle;
-  private readonly failedBy = new Map<string, CounterHandle>();
-  private readonly refusedBy = new Map<string, CounterHandle>();
+  private readonly failedBy = new Map<SendFailedReason, CounterHandle>();
+  private readonly refusedBy = new Map<EnqueueFailedReason, CounterHandle>();
 
   constructor(private readonly ctx: ComponentContext) {
     const labels = { exporter: ctx.id };
@@ -60,7 +71,7 @@ export class ExportOutcomes {
     }
   }
 
-  failed(reason: string, points: number): void {
+  failed(reason: SendFailedReason, points: number): void {
     let c = this.failedBy.get(reason);
     if (!c) {
       c = this.ctx.telemetry.counter(SelfMetric.exporterSendFailedMetricPoints, 'Metric points the exporter could not deliver.', {
@@ -72,7 +83,7 @@ export class ExportOutcomes {
     c.add(points);
   }
 
-  refused(reason: string, points: number): void {
+  refused(reason: EnqueueFailedReason, points: number): void {
     let c = this.refusedBy.get(reason);
     if (!c) {
       c = this.ctx.telemetry.counter(SelfMetric.exporterEnqueueFailedMetricPoints, 'Metric points refused by the sending queue.', {

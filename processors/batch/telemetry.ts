@@ -5,7 +5,9 @@ export const BUFFERED_POINTS = 'kongtel_processor_batch_buffered_points';
 export const REFUSED_POINTS = 'kongtel_processor_refused_metric_points_total';
 
 export type SendTrigger = 'size' | 'timeout' | 'shutdown';
-export type DropReason = 'downstream_refused' | 'downstream_failed';
+/** Label `reason` of the dropped counter (docs/troubleshooting.md explains each). */
+export const DROP_REASONS = ['downstream_refused', 'downstream_failed'] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
 
 export function processorLabels(ctx: ComponentContext): Labels {
   return ctx.pipelineId === undefined ? { processor: ctx.id } : { processor: ctx.id, pipeline: ctx.pipelineId };
