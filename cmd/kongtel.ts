@@ -5,6 +5,7 @@ import { loadConfigFile, redactConfig } from '../core/index.js';
 import { FACTORIES } from './components.js';
 import { reportFailure } from './report.js';
 import { runCollector } from './run.js';
+import { runTap, type TapOptions } from './tap.js';
 import { VERSION } from './version.js';
 
 const program = new Command()
@@ -46,6 +47,21 @@ program
   .action((opts: { config: string }) => {
     const config = loadConfigFile(opts.config, FACTORIES);
     process.stdout.write(stringify(redactConfig(config.tree, config.fromEnv)));
+  });
+
+program
+  .command('tap')
+  .description("show, live and sampled, what a running kongtel's receivers and processors hand on (no header values or payloads)")
+  .option('-e, --endpoint <url>', 'its self-telemetry address (service.telemetry.metrics.address)', 'http://localhost:8888')
+  .option('--component <id>', 'only this receiver or processor id (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--rate <n>', 'most events per second (1–1000, default 10)')
+  .option('-o, --output <format>', 'text or json (one event per line, as served)', 'text')
+  .option('--bearer-token-env <name>', 'environment variable holding the bearer token service.telemetry.metrics.auth asks for')
+  .option('--ca-file <file>', 'PEM CA to trust for an https endpoint')
+  .option('--limit <n>', 'stop after this many events')
+  .action(async (opts: TapOptions) => {
+    if (opts.output !== 'text' && opts.output !== 'json') throw new Error(`--output: expected text or json, got "${String(opts.output)}"`);
+    process.exitCode = await runTap(opts);
   });
 
 // Every subcommand fails the same way: its errors on stderr, exit code 1, never a stack trace.

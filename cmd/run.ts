@@ -1,4 +1,5 @@
 import { Collector, createLogger, errorMessage, loadConfigFile, scrubEnvValues, type Logger } from '../core/index.js';
+import { kongEntryView } from '../processors/kong_metrics/entry_view.js';
 import { FACTORIES } from './components.js';
 import { reportFailure } from './report.js';
 import { VERSION } from './version.js';
@@ -20,7 +21,7 @@ export async function runCollector(configFile: string): Promise<number> {
   let collector: Collector;
   try {
     // Building the graph runs every component's constructor: one that refuses its config is a start failure.
-    collector = new Collector(config, { logger, version: VERSION });
+    collector = new Collector(config, { logger, version: VERSION, entryView: kongEntryView });
   } catch (err) {
     logger.error({ err: scrubEnvValues(errorMessage(err), config) }, 'kongtel could not start');
     await flushLogger(logger);

@@ -1,5 +1,6 @@
 import type { ComponentContext, ComponentKind, Consumer, Exporter, Extension, Processor, Receiver } from '../component.js';
 import type { CollectorConfig } from '../config/load.js';
+import type { TapOrigin } from '../tap/index.js';
 import { fanout } from './fanout.js';
 
 /** A component instance and the id it was written under. */
@@ -37,7 +38,10 @@ export type ContextFor = (id: string, kind: ComponentKind, pipelineId: string | 
  * next consumer, and one instance per receiver id fanning out to every pipeline that names it. Every
  * edge goes through `fanout`, which copies batches for consumers that declare `mutatesData`.
  */
-export function buildGraph(config: CollectorConfig, contextFor: ContextFor): Graph {
+/** What a component hands its output to, given the plain edge: the tap's hook (core/tap); identity by default. */
+export type EdgeOut = (next: Consumer, origin: TapOrigin) => Consumer;
+
+export function buildGraph(config: CollectorConfig, contextFor: ContextFor, edgeOut: EdgeOut = (next) => next): Graph {
   const { components, service, pipelines } = config;
   const extensions: Named<Extension>[] = [];
   const byId = new Map<string, Extension>();
@@ -68,7 +72,7 @@ export function buildGraph(config: CollectorConfig, contextFor: ContextFor): Gra
       const id = p.processors[i];
       const c = components.processors.get(id);
       if (c?.factory.kind !== 'processor') throw new Error(`processor ${id} has no factory`);
-      const processor = c.factory.create(c.config, contextFor(id, 'processor', p.id, byId), next);
+      const processor = c.factory.create(c.config, contextFor(id, 'processor', p.id, byId), edgeOut(next, { id, kind: 'processor', pipeline: p.id }));
       processors.unshift({ id, component: processor });
       next = fanout([processor]);
     }
@@ -83,7 +87,7 @@ export function buildGraph(config: CollectorConfig, contextFor: ContextFor): Gra
   for (const [id, consumers] of entries) {
     const c = components.receivers.get(id);
     if (c?.factory.kind !== 'receiver') throw new Error(`receiver ${id} has no factory`);
-    receivers.set(id, c.factory.create(c.config, contextFor(id, 'receiver', undefined, byId), fanout(consumers)));
+    receivers.set(id, c.factory.create(c.config, contextFor(id, 'receiver', undefined, byId), edgeOut(fanout(consumers), { id, kind: 'receiver' })));
   }
   return { extensions, exporters, pipelines: built, receivers };
 }

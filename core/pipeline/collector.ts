@@ -7,6 +7,7 @@ import type { CollectorConfig } from '../config/load.js';
 import { type CoverageHost, LogCoverage } from '../durable/index.js';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { type EntryView, TapHub, tapped } from '../tap/index.js';
 import { SelfTelemetry } from '../telemetry.js';
 import { storageLookup } from '../storage.js';
 import { buildGraph, type Graph } from './build.js';
@@ -17,6 +18,8 @@ export interface CollectorOptions {
   readonly clock?: Clock;
   readonly telemetry?: SelfTelemetry;
   readonly version?: string;
+  /** How `kongtel tap` shows a Kong entry (the composition root knows which fields the mapping reads). */
+  readonly entryView?: EntryView;
 }
 
 /**
@@ -27,6 +30,8 @@ export interface CollectorOptions {
 export class Collector implements Host, CoverageHost {
   readonly telemetry: SelfTelemetry;
   readonly resource: Resource;
+  /** The live, sampled view of every receiver's and processor's output that `/debug/tap` serves. */
+  readonly tap: TapHub;
   private state: CollectorStatus = 'starting';
   private readonly clock: Clock;
   private readonly graph: Graph;
@@ -47,7 +52,13 @@ export class Collector implements Host, CoverageHost {
       'service.instance.id': randomUUID(),
       ...config.service.telemetry.resource,
     });
-    this.graph = buildGraph(config, (id, kind, pipelineId, extensions) => this.context(id, kind, extensions, pipelineId));
+    const tap = new TapHub(this.clock, options.entryView);
+    this.tap = tap;
+    this.graph = buildGraph(
+      config,
+      (id, kind, pipelineId, extensions) => this.context(id, kind, extensions, pipelineId),
+      (next, origin) => tapped(next, tap, origin),
+    );
     this.coverage = new LogCoverage(this.graph.pipelines);
     this.observeProcess();
   }
@@ -113,7 +124,8 @@ export class Collector implements Host, CoverageHost {
       const selfMetrics = this.config.service.telemetry.metrics;
       const address = selfMetrics.address;
       if (address !== '') {
-        this.selfMetrics = new SelfMetricsServer(selfMetrics, this.telemetry, log.child({ component: 'service.telemetry.metrics' }), this.clock);
+        const tapped = { hub: this.tap, components: [...g.receivers.keys(), ...new Set(g.pipelines.flatMap((p) => p.processors.map((s) => s.id)))] };
+        this.selfMetrics = new SelfMetricsServer(selfMetrics, this.telemetry, log.child({ component: 'service.telemetry.metrics' }), this.clock, undefined, tapped);
         const bound = await this.selfMetrics.start();
         log.info({ address: `${bound.address}:${bound.port}` }, 'self-telemetry listening on /metrics');
       }

@@ -9,6 +9,7 @@ import type { ConnectionGuard } from '../net/connection_guard.js';
 import { createHttpServer } from '../net/http_server.js';
 import type { HttpServerDefaults } from '../net/server_config.js';
 import { readTlsMaterial } from '../net/tls.js';
+import { serveTap, TAP_PATH, type TapHub } from '../tap/index.js';
 import type { SelfTelemetry } from '../telemetry.js';
 
 const WHERE = 'service.telemetry.metrics';
@@ -19,7 +20,16 @@ const WHERE = 'service.telemetry.metrics';
  */
 export const SELF_METRICS_TIMEOUTS: HttpServerDefaults = { read_timeout: 30_000, read_header_timeout: 10_000, idle_timeout: 65_000 };
 
-/** Serves the collector's own metrics (`service.telemetry.metrics`), apart from user metrics. */
+/** The tap a server streams at `/debug/tap`, and the component ids a client may name. */
+export interface TapEndpoint {
+  readonly hub: TapHub;
+  readonly components: readonly string[];
+}
+
+/**
+ * Serves the collector's own metrics (`service.telemetry.metrics`), apart from user metrics, and the
+ * tap stream (`/debug/tap`, behind the same auth: it shows the mapping's fields of live traffic).
+ */
 export class SelfMetricsServer {
   private server: Server | undefined;
   private guard: ConnectionGuard | undefined;
@@ -30,6 +40,7 @@ export class SelfMetricsServer {
     private readonly logger: Logger,
     private readonly clock: Clock = systemClock,
     private readonly timeouts: HttpServerDefaults = SELF_METRICS_TIMEOUTS,
+    private readonly tap?: TapEndpoint,
   ) {}
 
   /** Errors name the key to fix (`service.telemetry.metrics.address`, `….tls.cert_file`). */
@@ -45,8 +56,13 @@ export class SelfMetricsServer {
       tls,
       (req, res) => {
         if (answeredUnauthorized(auth, req, res)) return;
-        if (req.method !== 'GET' || (req.url ?? '/').split('?')[0] !== '/metrics') {
-          res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: self-telemetry is at GET /metrics\n');
+        const path = (req.url ?? '/').split('?')[0];
+        if (req.method === 'GET' && path === TAP_PATH && this.tap !== undefined) {
+          serveTap(req, res, this.tap.hub, this.tap.components);
+          return;
+        }
+        if (req.method !== 'GET' || path !== '/metrics') {
+          res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: self-telemetry is at GET /metrics${this.tap ? `, the tap at GET ${TAP_PATH}` : ''}\n`);
           return;
         }
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(this.telemetry.renderPrometheus());
